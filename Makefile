@@ -1,0 +1,33 @@
+# Cairn build. `make` builds bin/cairn and the nix-* links; `make test`
+# runs the Go tests and the Nix language conformance suite.
+GO ?= go
+BIN := bin
+LINKS := nix nix-instantiate nix-build nix-store nix-shell nix-env nix-hash nix-collect-garbage
+SHARED ?= ../shared
+
+.PHONY: all build cross test gotest conformance vet clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/cairn ./cmd/cairn
+	@for l in $(LINKS); do ln -sf cairn $(BIN)/$$l; done
+
+cross:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -o $(BIN)/cairn-linux-arm64 ./cmd/cairn
+
+vet:
+	$(GO) vet ./...
+
+gotest:
+	$(GO) test ./...
+
+conformance: build
+	@if [ -x $(SHARED)/conformance/run-lang-tests ]; then \
+		$(SHARED)/conformance/run-lang-tests $(BIN)/nix-instantiate; \
+	else echo "conformance: $(SHARED) not present, skipped"; fi
+
+test: build vet gotest conformance
+
+clean:
+	rm -rf $(BIN)

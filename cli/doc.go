@@ -1,0 +1,6 @@
+// Package cli implements Cairn's command lines: the modern `cairn` command
+// and the classic nix-* commands, chosen by the name the binary was called
+// by. It parses flags, wires the library packages together and decides
+// exit codes; the work itself lives in the packages it calls. Nothing
+// imports cli except cmd/cairn.
+package cli

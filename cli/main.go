@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// Env is what a command runs with.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// Main runs the command named by args[0] and returns its exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	name := filepath.Base(args[0])
+	switch name {
+	case "nix-instantiate":
+		return runInstantiate(env, args[1:])
+	case "nix-build", "nix-store", "nix-shell", "nix-env", "nix-hash", "nix-collect-garbage":
+		return notYet(env, name)
+	case "nix":
+		return runNix(env, args[1:])
+	}
+	return runCairn(env, args[1:])
+}
+
+// usageError is a bad command line: printed as "error: ..." with a hint.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func notYet(env *Env, what string) int {
+	fmt.Fprintf(env.Stderr, "error: '%s' is not implemented in Cairn yet\n", what)
+	return 1
+}
+
+func fail(env *Env, err error) int {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "error:") {
+		msg = "error: " + msg
+	}
+	fmt.Fprintln(env.Stderr, msg)
+	return 1
+}
+
+func runNix(env *Env, args []string) int {
+	if len(args) == 0 {
+		return fail(env, &usageError{"no subcommand given; try 'nix --help'"})
+	}
+	return runCairn(env, args)
+}
+
+func runCairn(env *Env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, "usage: cairn COMMAND [ARGS...]; see README.md")
+		return 1
+	}
+	switch args[0] {
+	case "--version", "version":
+		fmt.Fprintln(env.Stdout, "cairn (Nix) 2.34.8")
+		return 0
+	}
+	return notYet(env, "cairn "+args[0])
+}
