@@ -47,7 +47,7 @@ func newLexer(f *File, pipes bool) *lexer {
 	return &lexer{src: f.Src, file: f, stack: []lexState{lsInitial}, pipes: pipes}
 }
 
-func (l *lexer) top() lexState { return l.stack[len(l.stack)-1] }
+func (l *lexer) top() lexState   { return l.stack[len(l.stack)-1] }
 func (l *lexer) push(s lexState) { l.stack = append(l.stack, s) }
 func (l *lexer) pop() {
 	if len(l.stack) > 1 {
@@ -551,7 +551,7 @@ func (l *lexer) unescape(s string, at int) (string, error) {
 	return out, nil
 }
 
-// lexIndString scans inside ''...''.
+// lexIndString scans inside ”...”.
 func (l *lexer) lexIndString() (token, error) {
 	i := l.pos
 	if i >= len(l.src) {
