@@ -1,0 +1,207 @@
+package storepath
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/cairn-nix/cairn/nixhash"
+)
+
+// DefaultDir is the usual store directory.
+const DefaultDir = "/nix/store"
+
+// Dir is a store directory. Store paths are hashed together with it, so
+// the same content has different paths in different stores.
+type Dir struct {
+	path string
+}
+
+// Default is the Dir for /nix/store.
+var Default = Dir{path: DefaultDir}
+
+// NewDir checks a store directory: absolute, in canonical form (no
+// trailing slash, no "." or ".." parts, no doubled slashes) and not "/".
+func NewDir(p string) (Dir, error) {
+	if !strings.HasPrefix(p, "/") {
+		return Dir{}, errorf("store directory '%s' is not an absolute path", p)
+	}
+	if p == "/" || path.Clean(p) != p {
+		return Dir{}, errorf("store directory '%s' is not a canonical path other than '/'", p)
+	}
+	return Dir{path: p}, nil
+}
+
+// Path returns the directory, e.g. "/nix/store". The zero Dir acts as
+// Default.
+func (d Dir) Path() string {
+	if d.path == "" {
+		return DefaultDir
+	}
+	return d.path
+}
+
+// Print returns the full path of p in d.
+func (d Dir) Print(p StorePath) string {
+	return d.Path() + "/" + p.String()
+}
+
+// Parse parses a full store path. Like Nix it first canonicalises the
+// path lexically (so "/nix/store/../store/x-y/" is fine), then demands
+// that it sit directly in d.
+func (d Dir) Parse(s string) (StorePath, error) {
+	if s == "" {
+		return StorePath{}, errorf("empty path is not a valid store path")
+	}
+	if !strings.HasPrefix(s, "/") {
+		return StorePath{}, errorf("path '%s' is not in the Nix store: not an absolute path", s)
+	}
+	c := path.Clean(s)
+	dir, base := path.Split(c)
+	if strings.TrimSuffix(dir, "/") != d.Path() || base == "" {
+		return StorePath{}, errorf("path '%s' is not in the Nix store", c)
+	}
+	return ParseBaseName(base)
+}
+
+// IsStorePath reports whether Parse accepts s.
+func (d Dir) IsStorePath(s string) bool {
+	_, err := d.Parse(s)
+	return err == nil
+}
+
+// IsInStore reports whether s is below d (Nix's isInStore), without
+// checking that the first component is a valid store path.
+func (d Dir) IsInStore(s string) bool {
+	prefix := d.Path() + "/"
+	return len(s) > len(prefix) && strings.HasPrefix(s, prefix)
+}
+
+// SplitPath splits a path inside the store into the store path and the
+// rest, e.g. "/nix/store/<h>-foo/bin/foo" into <h>-foo and "/bin/foo"
+// (Nix's toStorePath).
+func (d Dir) SplitPath(s string) (StorePath, string, error) {
+	if !d.IsInStore(s) {
+		return StorePath{}, "", errorf("path '%s' is not in the Nix store", s)
+	}
+	rest := s[len(d.Path())+1:]
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		p, err := d.Parse(s)
+		return p, "", err
+	}
+	p, err := d.Parse(s[:len(d.Path())+1+i])
+	if err != nil {
+		return StorePath{}, "", err
+	}
+	return p, rest[i:], nil
+}
+
+// MakeStorePath computes the path for a typed hash, Nix's
+// makeStorePath(type, hash, name): the name and type go into a
+// sha256 of "<type>:<algo>:<base16>:<store dir>:<name>", folded to 20
+// bytes.
+func (d Dir) MakeStorePath(typ string, h nixhash.Hash, name string) (StorePath, error) {
+	return d.MakeStorePathFromString(typ, h.Format(nixhash.Base16, true), name)
+}
+
+// MakeStorePathFromString is MakeStorePath with the hash already printed.
+func (d Dir) MakeStorePathFromString(typ, hash, name string) (StorePath, error) {
+	s := typ + ":" + hash + ":" + d.Path() + ":" + name
+	var digest [DigestSize]byte
+	copy(digest[:], nixhash.SumString(nixhash.SHA256, s).Compress(DigestSize))
+	return New(digest, name)
+}
+
+// OutputPathName is the name of a derivation output's path: the
+// derivation name, plus "-<output>" unless the output is "out".
+func OutputPathName(drvName, outputName string) string {
+	if outputName == "out" {
+		return drvName
+	}
+	return drvName + "-" + outputName
+}
+
+// MakeOutputPath computes an input-addressed output path from the
+// derivation's modulo hash (Nix's makeOutputPath).
+func (d Dir) MakeOutputPath(outputName string, h nixhash.Hash, drvName string) (StorePath, error) {
+	return d.MakeStorePath("output:"+outputName, h, OutputPathName(drvName, outputName))
+}
+
+// References are the store paths a store object refers to, plus whether
+// it refers to itself.
+type References struct {
+	Others []StorePath
+	Self   bool
+}
+
+// IsEmpty reports whether there are no references at all.
+func (r References) IsEmpty() bool { return !r.Self && len(r.Others) == 0 }
+
+// makeType appends the references to a path type, in Nix's order (a
+// sorted set of full paths, then ":self").
+func (d Dir) makeType(typ string, refs References) string {
+	others := slices.Clone(refs.Others)
+	slices.SortFunc(others, Compare)
+	others = slices.Compact(others)
+	var b strings.Builder
+	b.WriteString(typ)
+	for _, r := range others {
+		b.WriteString(":")
+		b.WriteString(d.Print(r))
+	}
+	if refs.Self {
+		b.WriteString(":self")
+	}
+	return b.String()
+}
+
+// MakeTextPath computes the path of a text object such as a .drv file or
+// builtins.toFile output. Text objects are hashed with sha256 and cannot
+// refer to themselves.
+func (d Dir) MakeTextPath(name string, h nixhash.Hash, refs []StorePath) (StorePath, error) {
+	if h.Algo() != nixhash.SHA256 {
+		return StorePath{}, errorf("text store object '%s' must be hashed with sha256, not '%s'", name, h.Algo())
+	}
+	return d.MakeStorePath(d.makeType("text", References{Others: refs}), h, name)
+}
+
+// MakeFixedOutputPath computes the path of content hashed with a file
+// ingestion method (Flat, NAR or Git; not Text). A NAR hash with sha256
+// gives a "source" path that may have references; any other combination
+// is a fixed output, which may not.
+func (d Dir) MakeFixedOutputPath(name string, m Method, h nixhash.Hash, refs References) (StorePath, error) {
+	switch m {
+	case Flat, NAR:
+	case Git:
+		if a := h.Algo(); a != nixhash.SHA1 && a != nixhash.SHA256 {
+			return StorePath{}, errorf("Git file ingestion must use SHA-1 or SHA-256 hash, but instead using: %s", a)
+		}
+	default:
+		return StorePath{}, errorf("fixed output path '%s': method '%s' is not a file ingestion method", name, m)
+	}
+	if h.IsZero() {
+		return StorePath{}, errorf("fixed output path '%s': no hash", name)
+	}
+	if m == NAR && h.Algo() == nixhash.SHA256 {
+		return d.MakeStorePath(d.makeType("source", refs), h, name)
+	}
+	if !refs.IsEmpty() {
+		return StorePath{}, errorf("fixed output derivation '%s' is not allowed to refer to other store paths.\n"+
+			"You may need to use the 'unsafeDiscardReferences' derivation attribute, see the manual for more details.", name)
+	}
+	inner := "fixed:out:" + m.Prefix() + h.Format(nixhash.Base16, true) + ":"
+	return d.MakeStorePath("output:out", nixhash.SumString(nixhash.SHA256, inner), name)
+}
+
+// MakePathFromCA computes the path of a content-addressed object
+// (Nix's makeFixedOutputPathFromCA with ContentAddressWithReferences).
+func (d Dir) MakePathFromCA(name string, ca ContentAddress, refs References) (StorePath, error) {
+	if ca.Method == Text {
+		if refs.Self {
+			return StorePath{}, errorf("self-reference not allowed with text hashing")
+		}
+		return d.MakeTextPath(name, ca.Hash, refs.Others)
+	}
+	return d.MakeFixedOutputPath(name, ca.Method, ca.Hash, refs)
+}
