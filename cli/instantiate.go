@@ -13,51 +13,56 @@ import (
 
 // instantiateFlags are nix-instantiate's options.
 type instantiateFlags struct {
-	parse     bool
-	exprs     bool // -E: arguments are expressions
-	files     []string
-	features  []string
-	lint      map[string]syntax.Lint
-	showTrace bool
+	evalArgs
+	parse, evalOnly, strict, readStdin, findFile bool
+	output                                       string // "", "raw", "json", "xml"
+	noLocation                                   bool
+	attrPaths                                    []string
+	files                                        []string
+	readWrite                                    bool
 }
 
 func parseInstantiateFlags(args []string) (*instantiateFlags, error) {
-	f := &instantiateFlags{lint: map[string]syntax.Lint{}}
+	f := &instantiateFlags{evalArgs: newEvalArgs()}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		need := func() (string, error) {
-			if i+1 >= len(args) {
-				return "", &usageError{fmt.Sprintf("flag '%s' requires an argument", a)}
-			}
-			i++
-			return args[i], nil
+		if n, err := f.evalArgs.parse(args, i); err != nil {
+			return nil, err
+		} else if n > 0 {
+			i += n - 1
+			continue
 		}
 		switch a {
-		case "--parse":
-			f.parse = true
-		case "-E", "--expr":
-			f.exprs = true
-		case "--show-trace":
-			f.showTrace = true
-		case "--extra-experimental-features", "--experimental-features":
-			v, err := need()
-			if err != nil {
-				return nil, err
+		case "--parse", "--parse-only":
+			f.parse, f.evalOnly = true, true
+		case "--eval", "--eval-only":
+			f.evalOnly = true
+		case "--strict":
+			f.strict = true
+		case "--raw":
+			f.output = "raw"
+		case "--json":
+			f.output = "json"
+		case "--xml":
+			f.output = "xml"
+		case "--no-location":
+			f.noLocation = true
+		case "--read-write-mode":
+			f.readWrite = true
+		case "--find-file":
+			f.findFile = true
+		case "-A", "--attr":
+			if i+1 >= len(args) {
+				return nil, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
 			}
-			f.features = append(f.features, strings.Fields(v)...)
-		case "--lint-url-literals", "--lint-absolute-path-literals", "--lint-short-path-literals":
-			v, err := need()
-			if err != nil {
-				return nil, err
-			}
-			l, err := syntax.ParseLint(v)
-			if err != nil {
-				return nil, &usageError{fmt.Sprintf("option '%s': %v", a, err)}
-			}
-			f.lint[a[2:]] = l
+			i++
+			f.attrPaths = append(f.attrPaths, args[i])
+		case "-":
+			f.readStdin = true
+		case "--dry-run", "--indirect":
 		default:
-			if strings.HasPrefix(a, "-") && a != "-" {
-				return nil, &usageError{fmt.Sprintf("unrecognised flag '%s' (not supported by Cairn's nix-instantiate yet)", a)}
+			if strings.HasPrefix(a, "-") {
+				return nil, &usageError{fmt.Sprintf("unrecognised flag '%s'", a)}
 			}
 			f.files = append(f.files, a)
 		}
@@ -65,79 +70,145 @@ func parseInstantiateFlags(args []string) (*instantiateFlags, error) {
 	return f, nil
 }
 
-func (f *instantiateFlags) hasFeature(name string) bool {
-	for _, x := range f.features {
-		if x == name {
-			return true
-		}
-	}
-	return false
-}
-
 func runInstantiate(env *Env, args []string) int {
 	f, err := parseInstantiateFlags(args)
 	if err != nil {
 		return fail(env, err)
 	}
-	if !f.parse {
-		return notYet(env, "nix-instantiate without --parse")
+	ev, err := f.evalArgs.newEvaluator(env)
+	if err != nil {
+		return fail(env, err)
 	}
-	if len(f.files) == 0 {
-		f.files = []string{"-"}
+	code := instantiate(env, f, ev)
+	return code
+}
+
+func instantiate(env *Env, f *instantiateFlags, ev *eval.Evaluator) int {
+	if len(f.attrPaths) == 0 {
+		f.attrPaths = []string{""}
+	}
+	cwd, _ := os.Getwd()
+	if f.findFile {
+		for _, name := range f.files {
+			v, err := ev.FindFile(name)
+			if err != nil {
+				return reportEvalError(env, ev, err, f.showTrace)
+			}
+			fmt.Fprintln(env.Stdout, v)
+		}
+		return 0
+	}
+	var exprs []syntax.Expr
+	if f.readStdin {
+		src, err := io.ReadAll(env.Stdin)
+		if err != nil {
+			return fail(env, fmt.Errorf("reading standard input: %w", err))
+		}
+		e, err := ev.Parse(src, syntax.OriginStdin, "", cwd, nil)
+		if err != nil {
+			return reportEvalError(env, ev, err, f.showTrace)
+		}
+		exprs = append(exprs, e)
+	} else if len(f.files) == 0 && !f.exprMode {
+		f.files = []string{"./default.nix"}
 	}
 	for _, name := range f.files {
-		if code := parseOne(env, f, name); code != 0 {
+		var e syntax.Expr
+		var err error
+		if f.exprMode {
+			e, err = ev.ParseString(name, cwd)
+		} else {
+			var path string
+			path, err = f.lookupFileArg(ev, name)
+			if err == nil {
+				e, err = ev.ParseFile(ev.ResolveExprPath(path), nil)
+			}
+		}
+		if err != nil {
+			return reportEvalError(env, ev, err, f.showTrace)
+		}
+		exprs = append(exprs, e)
+	}
+	for _, e := range exprs {
+		if code := f.process(env, ev, e); code != 0 {
 			return code
 		}
 	}
 	return 0
 }
 
-func parseOne(env *Env, f *instantiateFlags, name string) int {
-	fs := syntax.NewFileSet()
-	cwd, _ := os.Getwd()
-	opts := &syntax.Options{
-		BaseDir:                  cwd,
-		Home:                     os.Getenv("HOME"),
-		Pipes:                    f.hasFeature("pipe-operators"),
-		LintURLLiterals:          f.lint["lint-url-literals"],
-		LintAbsolutePathLiterals: f.lint["lint-absolute-path-literals"],
-		LintShortPathLiterals:    f.lint["lint-short-path-literals"],
-		Warn:                     func(text string) { fmt.Fprintln(env.Stderr, text) },
+func (f *instantiateFlags) process(env *Env, ev *eval.Evaluator, e syntax.Expr) int {
+	if f.parse {
+		fmt.Fprintln(env.Stdout, syntax.Show(e))
+		return 0
 	}
-	var file *syntax.File
-	switch {
-	case f.exprs:
-		file = fs.AddFile("", syntax.OriginString, []byte(name))
-	case name == "-":
-		src, err := io.ReadAll(env.Stdin)
-		if err != nil {
-			return fail(env, fmt.Errorf("reading standard input: %w", err))
-		}
-		file = fs.AddFile("", syntax.OriginStdin, src)
-	default:
-		abs, err := filepath.Abs(name)
-		if err != nil {
-			return fail(env, err)
-		}
-		src, err := os.ReadFile(abs)
-		if err != nil {
-			return fail(env, fmt.Errorf("reading '%s': %w", abs, err))
-		}
-		file = fs.AddFile(abs, syntax.OriginPath, src)
-		opts.BaseDir = filepath.Dir(abs)
-	}
-	e, err := syntax.Parse(fs, file, opts)
-	if err == nil {
-		err = syntax.Bind(fs, e, eval.BaseScope())
-	}
+	root, err := ev.Eval(e)
 	if err != nil {
-		if se, ok := err.(*syntax.Error); ok {
-			fmt.Fprintln(env.Stderr, se.Render())
-			return 1
-		}
-		return fail(env, err)
+		return reportEvalError(env, ev, err, f.showTrace)
 	}
-	fmt.Fprintln(env.Stdout, syntax.Show(e))
+	autoArgs, err := f.autoArgs(ev)
+	if err != nil {
+		return reportEvalError(env, ev, err, f.showTrace)
+	}
+	for _, ap := range f.attrPaths {
+		v, err := ev.FindAlongAttrPath(ap, autoArgs, root)
+		if err == nil {
+			v, err = ev.Force(v, syntax.NoPos)
+		}
+		if err != nil {
+			return reportEvalError(env, ev, err, f.showTrace)
+		}
+		if !f.evalOnly {
+			return notYet(env, "nix-instantiate without --eval (writing derivations)")
+		}
+		if autoArgs.Len() > 0 {
+			v, err = ev.AutoCallFunction(autoArgs, v)
+			if err != nil {
+				return reportEvalError(env, ev, err, f.showTrace)
+			}
+		}
+		var out string
+		switch f.output {
+		case "raw":
+			out, _, err = ev.CoerceToString(syntax.NoPos, v, "while generating the nix-instantiate output", false, false)
+		case "json":
+			out, err = ev.ToJSON(v, f.strict)
+			out += "\n"
+		case "xml":
+			out, err = ev.ToXML(v, f.strict, !f.noLocation)
+		default:
+			if f.strict {
+				err = ev.ForceDeep(v)
+			}
+			if err == nil {
+				out, err = ev.PrintAmbiguous(v)
+				out += "\n"
+			}
+		}
+		if err != nil {
+			return reportEvalError(env, ev, err, f.showTrace)
+		}
+		io.WriteString(env.Stdout, out)
+	}
 	return 0
+}
+
+// reportEvalError prints an evaluation error as Nix does.
+func reportEvalError(env *Env, ev *eval.Evaluator, err error, showTrace bool) int {
+	switch e := err.(type) {
+	case *eval.Error:
+		fmt.Fprintln(env.Stderr, e.Render(showTrace))
+	case *syntax.Error:
+		fmt.Fprintln(env.Stderr, e.Render())
+	default:
+		fmt.Fprintf(env.Stderr, "error: %v\n", err)
+	}
+	return 1
+}
+
+func absFrom(cwd, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(cwd, p)
 }

@@ -308,3 +308,11 @@ func (*Not) exprNode()           {}
 func (*BinOp) exprNode()         {}
 func (*ConcatStrings) exprNode() {}
 func (*CurPos) exprNode()        {}
+
+// ItemsOrNil returns the formals, or nil for a nil pattern.
+func (f *Formals) ItemsOrNil() []Formal {
+	if f == nil {
+		return nil
+	}
+	return f.Items
+}

@@ -229,3 +229,13 @@ func (b *binder) bindDefs(a *Attrs, own, outer *Scope) {
 		}
 	}
 }
+
+// NewScope returns a scope below up with names at slots 0..n-1, as
+// builtins.scopedImport makes from its attribute set.
+func NewScope(up *Scope, names []Symbol) *Scope {
+	s := &Scope{up: up, names: make(map[Symbol]int, len(names))}
+	for i, n := range names {
+		s.names[n] = i
+	}
+	return s
+}

@@ -100,8 +100,17 @@ func (f *File) Line(n int) (string, bool) {
 // Position is a resolved, printable position.
 type Position struct {
 	File   *File
+	Offset int
 	Line   int
 	Column int
+}
+
+// Pos turns the position back into a compact Pos.
+func (p Position) Pos() Pos {
+	if p.File == nil {
+		return NoPos
+	}
+	return p.File.Pos(p.Offset)
 }
 
 // IsValid reports whether the position names a line.
@@ -172,5 +181,5 @@ func (f *File) position(off int) Position {
 	if i < 0 {
 		i = 0
 	}
-	return Position{File: f, Line: i + 1, Column: off - starts[i] + 1}
+	return Position{File: f, Offset: off, Line: i + 1, Column: off - starts[i] + 1}
 }

@@ -1,0 +1,175 @@
+package eval
+
+import (
+	"github.com/cairn-nix/cairn/syntax"
+)
+
+var symFunctor = syntax.Intern("__functor")
+
+func lambdaName(l *syntax.Lambda) string {
+	if l.Name != syntax.NoSymbol {
+		return "'" + l.Name.String() + "'"
+	}
+	return "anonymous lambda"
+}
+
+// CallFunction applies fn to args (not forced) at pos.
+func (ev *Evaluator) CallFunction(fn Value, args []Value, pos syntax.Pos) (Value, error) {
+	if ev.callDepth > ev.Settings.MaxCallDepth {
+		return nil, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
+	}
+	ev.callDepth++
+	defer func() { ev.callDepth-- }()
+
+	cur, err := ev.Force(fn, pos)
+	if err != nil {
+		return nil, err
+	}
+	for len(args) > 0 {
+		switch f := cur.(type) {
+		case *Closure:
+			ev.Stats.Calls++
+			v, err := ev.callLambda(f, args[0], pos)
+			if err != nil {
+				return nil, err
+			}
+			cur = v
+			args = args[1:]
+		case *PrimOp:
+			if len(args) < f.Arity {
+				return &PrimOpApp{Op: f, Args: append([]Value(nil), args...)}, nil
+			}
+			v, err := ev.callPrimOp(f, args[:f.Arity], pos)
+			if err != nil {
+				return nil, err
+			}
+			cur = v
+			args = args[f.Arity:]
+		case *PrimOpApp:
+			left := f.Op.Arity - len(f.Args)
+			if len(args) < left {
+				all := make([]Value, 0, len(f.Args)+len(args))
+				all = append(append(all, f.Args...), args...)
+				return &PrimOpApp{Op: f.Op, Args: all}, nil
+			}
+			all := make([]Value, 0, f.Op.Arity)
+			all = append(append(all, f.Args...), args[:left]...)
+			v, err := ev.callPrimOp(f.Op, all, pos)
+			if err != nil {
+				return nil, err
+			}
+			cur = v
+			args = args[left:]
+		case *Attrs:
+			functor, ok := f.Get(symFunctor)
+			if !ok {
+				return nil, ev.notAFunction(cur, pos)
+			}
+			v, err := ev.CallFunction(functor.Value, []Value{f, args[0]}, functor.Pos)
+			if err != nil {
+				return nil, asError(ev, err).AddTrace(pos, "while calling a functor (an attribute set with a '__functor' attribute)")
+			}
+			cur, err = ev.Force(v, pos)
+			if err != nil {
+				return nil, err
+			}
+			args = args[1:]
+			continue
+		default:
+			return nil, ev.notAFunction(cur, pos)
+		}
+		if len(args) > 0 {
+			cur, err = ev.Force(cur, pos)
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return cur, nil
+}
+
+func (ev *Evaluator) notAFunction(v Value, pos syntax.Pos) error {
+	return ev.Errorf(TypeErr, pos, "attempt to call something which is not a function but %s: %s", ShowType(v), ev.errorValue(v))
+}
+
+func (ev *Evaluator) callPrimOp(op *PrimOp, args []Value, pos syntax.Pos) (Value, error) {
+	ev.Stats.PrimOpCalls++
+	v, err := op.Fn(ev, pos, args)
+	if err != nil {
+		if !op.NoTrace {
+			asError(ev, err).AddTracef(pos, "while calling the '%s' builtin", op.Name)
+		}
+		return nil, err
+	}
+	return v, nil
+}
+
+func (ev *Evaluator) callLambda(c *Closure, arg Value, pos syntax.Pos) (Value, error) {
+	l := c.Fn
+	n := len(l.Formals.ItemsOrNil())
+	if l.Arg != syntax.NoSymbol {
+		n++
+	}
+	env := &Env{Up: c.Env, Vals: make([]Value, n)}
+	if l.Formals == nil {
+		env.Vals[0] = arg
+	} else {
+		attrs, err := ev.forceAttrs(arg, l.P, "while evaluating the value passed for the lambda argument")
+		if err != nil {
+			if pos.IsValid() {
+				asError(ev, err).AddTrace(pos, "from call site")
+			}
+			return nil, err
+		}
+		d := 0
+		if l.Arg != syntax.NoSymbol {
+			env.Vals[0] = arg
+			d = 1
+		}
+		used := 0
+		for _, f := range l.Formals.Items {
+			if at, ok := attrs.Get(f.Name); ok {
+				used++
+				env.Vals[d] = at.Value
+			} else if f.Def != nil {
+				env.Vals[d] = ev.thunk(f.Def, env)
+			} else {
+				name := "anonymous lambda"
+				if l.Name != syntax.NoSymbol {
+					name = l.Name.String()
+				}
+				return nil, ev.Errorf(TypeErr, l.P, "function '%s' called without required argument '%s'", name, f.Name).AddTrace(pos, "from call site")
+			}
+			d++
+		}
+		if !l.Formals.Ellipsis && used != attrs.Len() {
+			for _, at := range attrs.List {
+				if !l.Formals.Has(at.Name) {
+					name := "anonymous lambda"
+					if l.Name != syntax.NoSymbol {
+						name = l.Name.String()
+					}
+					var names []string
+					for _, f := range l.Formals.Items {
+						names = append(names, f.Name.String())
+					}
+					e := ev.Errorf(TypeErr, l.P, "function '%s' called with unexpected argument '%s'", name, at.Name)
+					e.Suggestions = suggestions(names, at.Name.String())
+					return nil, e.AddTrace(pos, "from call site")
+				}
+			}
+		}
+	}
+	v, err := ev.eval(l.Body, env)
+	if err != nil {
+		if ev.Settings.ShowTrace {
+			e := asError(ev, err)
+			e.AddTracef(l.P, "while calling %s", lambdaName(l))
+			if pos.IsValid() {
+				e.AddTrace(pos, "from call site")
+			}
+		}
+		return nil, err
+	}
+	return v, nil
+}

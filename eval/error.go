@@ -1,0 +1,177 @@
+package eval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cairn-nix/cairn/syntax"
+)
+
+// ErrorKind classifies evaluation errors as Nix does. Only Assertion and
+// Thrown errors can be caught by builtins.tryEval.
+type ErrorKind uint8
+
+const (
+	EvalErr ErrorKind = iota
+	TypeErr
+	AssertionErr
+	ThrownErr
+	AbortErr
+	UndefinedVarErr
+	MissingArgErr
+	InfiniteRecursionErr
+	StackOverflowErr
+	ParseErr
+	IOErr
+)
+
+// Trace is one "… while …" frame of an error.
+type Trace struct {
+	Pos syntax.Pos
+	Msg string
+	// Always frames are printed even past the truncation limit
+	// (builtins.addErrorContext).
+	Always bool
+}
+
+// Error is an evaluation error: a message, where it happened, and the
+// frames added while it propagated (innermost first).
+type Error struct {
+	Kind        ErrorKind
+	Msg         string
+	Pos         syntax.Pos
+	Traces      []Trace
+	Suggestions []string
+	fs          *syntax.FileSet
+}
+
+func (e *Error) Error() string {
+	if e.Pos.IsValid() && e.fs != nil {
+		return fmt.Sprintf("%s at %s", e.Msg, e.fs.Position(e.Pos))
+	}
+	return e.Msg
+}
+
+// Catchable reports whether builtins.tryEval catches e.
+func (e *Error) Catchable() bool { return e.Kind == AssertionErr || e.Kind == ThrownErr }
+
+// AddTrace adds an outer frame and returns e.
+func (e *Error) AddTrace(pos syntax.Pos, msg string) *Error {
+	e.Traces = append(e.Traces, Trace{Pos: pos, Msg: msg})
+	return e
+}
+
+// AddTracef adds an outer frame with a formatted message.
+func (e *Error) AddTracef(pos syntax.Pos, format string, args ...any) *Error {
+	return e.AddTrace(pos, fmt.Sprintf(format, args...))
+}
+
+// AtPos sets the error's position if it has none.
+func (e *Error) AtPos(pos syntax.Pos) *Error {
+	if !e.Pos.IsValid() {
+		e.Pos = pos
+	}
+	return e
+}
+
+// clone copies an error so that a cached failure is not modified by the
+// frames added on later propagations.
+func (e *Error) clone() *Error {
+	c := *e
+	c.Traces = append([]Trace(nil), e.Traces...)
+	return &c
+}
+
+// Errorf makes an error of the given kind at pos.
+func (ev *Evaluator) Errorf(kind ErrorKind, pos syntax.Pos, format string, args ...any) *Error {
+	msg := format
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	return &Error{Kind: kind, Msg: msg, Pos: pos, fs: ev.fs}
+}
+
+// Render lays out e as Nix prints it on stderr, without the final
+// newline. Without showTrace, only the first few frames are printed.
+func (e *Error) Render(showTrace bool) string {
+	var b strings.Builder
+	fs := e.fs
+	pos := func(p syntax.Pos) syntax.Position {
+		if fs == nil {
+			return syntax.Position{}
+		}
+		return fs.Position(p)
+	}
+	if len(e.Traces) > 0 {
+		count := 0
+		truncate := false
+		type key struct {
+			pos syntax.Pos
+			msg string
+		}
+		seen := map[key]bool{}
+		var skipped []Trace
+		flushSkipped := func() {
+			if len(skipped) == 0 {
+				return
+			}
+			if len(skipped) <= 5 {
+				for _, t := range skipped {
+					printTrace(&b, t, pos(t.Pos), &count)
+				}
+			} else {
+				fmt.Fprintf(&b, "\n(%d duplicate frames omitted)\n", len(skipped))
+				seen = map[key]bool{}
+			}
+			skipped = skipped[:0]
+		}
+		for i := len(e.Traces) - 1; i >= 0; i-- {
+			t := e.Traces[i]
+			if t.Msg == "" {
+				continue
+			}
+			if !showTrace && count > 3 {
+				truncate = true
+			}
+			if truncate && !t.Always {
+				continue
+			}
+			k := key{t.Pos, t.Msg}
+			if seen[k] {
+				skipped = append(skipped, t)
+				continue
+			}
+			seen[k] = true
+			flushSkipped()
+			count++
+			printTrace(&b, t, pos(t.Pos), &count)
+		}
+		flushSkipped()
+		if truncate {
+			b.WriteString("\n(stack trace truncated; use '--show-trace' to show the full, detailed trace)\n")
+		}
+		b.WriteString("\nerror: ")
+	}
+	b.WriteString(e.Msg)
+	b.WriteString("\n")
+	syntax.WriteAt(&b, "", pos(e.Pos))
+	if len(e.Suggestions) > 0 {
+		b.WriteString("Did you mean " + joinSuggestions(e.Suggestions) + "?\n")
+	}
+	return syntax.IndentMessage("error: ", b.String())
+}
+
+func printTrace(b *strings.Builder, t Trace, p syntax.Position, count *int) {
+	b.WriteString("\n… " + t.Msg + "\n")
+	if syntax.WriteAt(b, "  ", p) {
+		*count++
+	}
+}
+
+func joinSuggestions(s []string) string {
+	switch len(s) {
+	case 1:
+		return s[0]
+	}
+	return "one of " + strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}

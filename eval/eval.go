@@ -1,0 +1,699 @@
+package eval
+
+import (
+	"math"
+	"strings"
+
+	"github.com/cairn-nix/cairn/syntax"
+)
+
+// Force evaluates v to weak head normal form: a thunk is evaluated (once)
+// and replaced by its value. pos is used for errors.
+func (ev *Evaluator) Force(v Value, pos syntax.Pos) (Value, error) {
+	t, ok := v.(*Thunk)
+	if !ok {
+		return v, nil
+	}
+	return ev.forceThunk(t, pos)
+}
+
+func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
+	switch t.state {
+	case thunkDone:
+		return t.val, nil
+	case thunkBlackhole:
+		return nil, ev.Errorf(InfiniteRecursionErr, pos, "infinite recursion encountered")
+	case thunkFailed:
+		return nil, t.err.clone()
+	}
+	t.state = thunkBlackhole
+	ev.Stats.ThunksForced++
+	var v Value
+	var err error
+	if t.expr != nil {
+		v, err = ev.eval(t.expr, t.env)
+	} else {
+		v, err = ev.CallFunction(t.fn, t.args, t.pos)
+	}
+	if err != nil {
+		e := asError(ev, err)
+		if e.Kind == StackOverflowErr {
+			t.state = thunkPending
+		} else {
+			t.state, t.err = thunkFailed, e.clone()
+		}
+		return nil, e
+	}
+	t.val, t.state = v, thunkDone
+	t.expr, t.env, t.fn, t.args = nil, nil, nil, nil
+	return v, nil
+}
+
+// asError converts any error into an *Error.
+func asError(ev *Evaluator, err error) *Error {
+	if e, ok := err.(*Error); ok {
+		return e
+	}
+	if se, ok := err.(*syntax.Error); ok {
+		return &Error{Kind: ParseErr, Msg: se.Msg, Pos: se.Pos.Pos(), fs: ev.fs}
+	}
+	return &Error{Kind: EvalErr, Msg: err.Error(), fs: ev.fs}
+}
+
+// thunk returns a value for e in env without evaluating it: constants and
+// variables directly, anything else suspended.
+func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
+	switch e := e.(type) {
+	case *syntax.Int:
+		return Int(e.V)
+	case *syntax.Float:
+		return Float(e.V)
+	case *syntax.String:
+		return Str(e.V)
+	case *syntax.Path:
+		return Path(e.V)
+	case *syntax.Var:
+		if e.FromWith == nil {
+			for l := e.Level; l > 0; l-- {
+				env = env.Up
+			}
+			return env.Vals[e.Displ]
+		}
+	case *syntax.Lambda:
+		return &Closure{Fn: e, Env: env}
+	case *syntax.List:
+		if len(e.Elems) == 0 {
+			return emptyList
+		}
+	}
+	ev.Stats.Thunks++
+	return &Thunk{expr: e, env: env}
+}
+
+// eval evaluates e in env to weak head normal form.
+func (ev *Evaluator) eval(e syntax.Expr, env *Env) (Value, error) {
+	switch e := e.(type) {
+	case *syntax.Int:
+		return Int(e.V), nil
+	case *syntax.Float:
+		return Float(e.V), nil
+	case *syntax.String:
+		return Str(e.V), nil
+	case *syntax.Path:
+		return Path(e.V), nil
+	case *syntax.Var:
+		return ev.evalVar(e, env)
+	case *syntax.Select:
+		return ev.evalSelect(e, env)
+	case *syntax.HasAttr:
+		return ev.evalHasAttr(e, env)
+	case *syntax.Attrs:
+		return ev.evalAttrs(e, env)
+	case *syntax.List:
+		if len(e.Elems) == 0 {
+			return emptyList, nil
+		}
+		elems := make([]Value, len(e.Elems))
+		for i, x := range e.Elems {
+			elems[i] = ev.thunk(x, env)
+		}
+		ev.Stats.Lists++
+		return &List{Elems: elems}, nil
+	case *syntax.Lambda:
+		return &Closure{Fn: e, Env: env}, nil
+	case *syntax.Call:
+		fn, err := ev.eval(e.Fn, env)
+		if err != nil {
+			return nil, err
+		}
+		args := make([]Value, len(e.Args))
+		for i, a := range e.Args {
+			args[i] = ev.thunk(a, env)
+		}
+		return ev.CallFunction(fn, args, e.P)
+	case *syntax.Let:
+		env2 := ev.letEnv(e.Attrs, env)
+		return ev.eval(e.Body, env2)
+	case *syntax.With:
+		env2 := &Env{Up: env, Vals: []Value{ev.thunk(e.Attrs, env)}}
+		return ev.eval(e.Body, env2)
+	case *syntax.If:
+		c, err := ev.evalBool(e.Cond, env, e.P, "while evaluating a branch condition")
+		if err != nil {
+			return nil, err
+		}
+		if c {
+			return ev.eval(e.Then, env)
+		}
+		return ev.eval(e.Else, env)
+	case *syntax.Assert:
+		return ev.evalAssert(e, env)
+	case *syntax.Not:
+		b, err := ev.evalBool(e.E, env, syntax.NoPos, "in the argument of the not operator")
+		if err != nil {
+			return nil, err
+		}
+		return Bool(!b), nil
+	case *syntax.BinOp:
+		return ev.evalBinOp(e, env)
+	case *syntax.ConcatStrings:
+		return ev.evalConcatStrings(e, env)
+	case *syntax.CurPos:
+		return ev.posValue(e.P), nil
+	case *syntax.InheritFrom:
+		return ev.Force(env.Vals[e.Displ], e.P)
+	}
+	panic("eval: unknown expression node")
+}
+
+func (ev *Evaluator) lookupVar(v *syntax.Var, env *Env) (Value, error) {
+	for l := v.Level; l > 0; l-- {
+		env = env.Up
+	}
+	if v.FromWith == nil {
+		return env.Vals[v.Displ], nil
+	}
+	w := v.FromWith
+	for {
+		av, err := ev.forceAttrs(env.Vals[0], w.P, "while evaluating the first subexpression of a with expression")
+		if err != nil {
+			return nil, err
+		}
+		if at, ok := av.Get(v.Name); ok {
+			return at.Value, nil
+		}
+		if w.Parent == nil {
+			return nil, ev.Errorf(UndefinedVarErr, v.P, "undefined variable '%s'", v.Name)
+		}
+		for l := w.PrevWith; l > 0; l-- {
+			env = env.Up
+		}
+		w = w.Parent
+	}
+}
+
+func (ev *Evaluator) evalVar(v *syntax.Var, env *Env) (Value, error) {
+	x, err := ev.lookupVar(v, env)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := x.(*Thunk); ok {
+		return ev.forceThunk(t, v.P)
+	}
+	return x, nil
+}
+
+// attrName evaluates one element of an attribute path.
+func (ev *Evaluator) attrName(n syntax.AttrName, env *Env) (syntax.Symbol, error) {
+	if n.Expr == nil {
+		return n.Sym, nil
+	}
+	v, err := ev.eval(n.Expr, env)
+	if err != nil {
+		return 0, err
+	}
+	s, err := ev.forceStringNoCtx(v, n.Expr.Pos(), "while evaluating an attribute name")
+	if err != nil {
+		return 0, err
+	}
+	return syntax.Intern(s), nil
+}
+
+// showAttrPath prints a selection path, evaluating dynamic names where it can.
+func (ev *Evaluator) showAttrPath(path []syntax.AttrName, env *Env) string {
+	var b strings.Builder
+	for i, n := range path {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		if sym, err := ev.attrName(n, env); err == nil {
+			b.WriteString(syntax.PrintIdentifier(sym.String()))
+		} else {
+			b.WriteString("\"${" + syntax.Show(n.Expr) + "}\"")
+		}
+	}
+	return b.String()
+}
+
+func (ev *Evaluator) evalSelect(e *syntax.Select, env *Env) (Value, error) {
+	v, err := ev.eval(e.E, env)
+	if err != nil {
+		return nil, err
+	}
+	var pos2 syntax.Pos
+	fail := func(err error) (Value, error) {
+		if pos2.IsValid() {
+			asError(ev, err).AddTracef(pos2, "while evaluating the attribute '%s'", ev.showAttrPath(e.Path, env))
+		}
+		return nil, err
+	}
+	for _, n := range e.Path {
+		name, err := ev.attrName(n, env)
+		if err != nil {
+			return fail(err)
+		}
+		var attrs *Attrs
+		if e.Def != nil {
+			fv, err := ev.Force(v, e.P)
+			if err != nil {
+				return fail(err)
+			}
+			a, ok := fv.(*Attrs)
+			if !ok {
+				return ev.eval(e.Def, env)
+			}
+			attrs = a
+			if _, ok := attrs.Get(name); !ok {
+				return ev.eval(e.Def, env)
+			}
+		} else {
+			attrs, err = ev.forceAttrs(v, e.P, "while selecting an attribute")
+			if err != nil {
+				return fail(err)
+			}
+		}
+		at, ok := attrs.Get(name)
+		if !ok {
+			err := ev.Errorf(EvalErr, e.P, "attribute '%s' missing", name)
+			err.Suggestions = suggestions(attrs.Names(), name.String())
+			return fail(err)
+		}
+		v, pos2 = at.Value, at.Pos
+	}
+	fpos := pos2
+	if !fpos.IsValid() {
+		fpos = e.P
+	}
+	r, err := ev.Force(v, fpos)
+	if err != nil {
+		return fail(err)
+	}
+	return r, nil
+}
+
+func (ev *Evaluator) evalHasAttr(e *syntax.HasAttr, env *Env) (Value, error) {
+	v, err := ev.eval(e.E, env)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range e.Path {
+		fv, err := ev.Force(v, e.P)
+		if err != nil {
+			return nil, err
+		}
+		name, err := ev.attrName(n, env)
+		if err != nil {
+			return nil, err
+		}
+		a, ok := fv.(*Attrs)
+		if !ok {
+			return Bool(false), nil
+		}
+		at, ok := a.Get(name)
+		if !ok {
+			return Bool(false), nil
+		}
+		v = at.Value
+	}
+	return Bool(true), nil
+}
+
+func (ev *Evaluator) inheritFromEnv(a *syntax.Attrs, up *Env) *Env {
+	if len(a.InheritFrom) == 0 {
+		return nil
+	}
+	vals := make([]Value, len(a.InheritFrom))
+	for i, x := range a.InheritFrom {
+		vals[i] = ev.thunk(x, up)
+	}
+	return &Env{Up: up, Vals: vals}
+}
+
+func chooseEnv(kind syntax.AttrKind, own, outer, from *Env) *Env {
+	switch kind {
+	case syntax.AttrInherited:
+		return outer
+	case syntax.AttrInheritedFrom:
+		return from
+	}
+	return own
+}
+
+func (ev *Evaluator) letEnv(a *syntax.Attrs, env *Env) *Env {
+	env2 := &Env{Up: env, Vals: make([]Value, len(a.Attrs))}
+	from := ev.inheritFromEnv(a, env2)
+	for i, d := range a.Attrs {
+		env2.Vals[i] = ev.thunk(d.E, chooseEnv(d.Kind, env2, env, from))
+	}
+	return env2
+}
+
+var symOverrides = syntax.Intern("__overrides")
+
+func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
+	ev.Stats.Attrsets++
+	list := make([]Attr, len(e.Attrs), len(e.Attrs)+len(e.Dynamic))
+	dynEnv := env
+	sorted := true
+	if e.Rec {
+		env2 := &Env{Up: env, Vals: make([]Value, len(e.Attrs))}
+		dynEnv = env2
+		from := ev.inheritFromEnv(e, env2)
+		_, hasOverrides := e.Find(symOverrides)
+		for i, d := range e.Attrs {
+			denv := chooseEnv(d.Kind, env2, env, from)
+			var v Value
+			if hasOverrides && d.Kind != syntax.AttrInherited {
+				v = &Thunk{expr: d.E, env: denv}
+			} else {
+				v = ev.thunk(d.E, denv)
+			}
+			env2.Vals[i] = v
+			list[i] = Attr{Name: d.Name, Value: v, Pos: d.P}
+		}
+		if od, ok := e.Find(symOverrides); ok {
+			ov := list[od.Displ].Value
+			oa, err := ev.forceAttrs(ov, syntax.NoPos, "while evaluating the `__overrides` attribute")
+			if err != nil {
+				return nil, err
+			}
+			for _, at := range oa.List {
+				if d, ok := e.Find(at.Name); ok {
+					list[d.Displ] = at
+					env2.Vals[d.Displ] = at.Value
+				} else {
+					list = append(list, at)
+					sorted = false
+				}
+			}
+		}
+	} else {
+		from := ev.inheritFromEnv(e, env)
+		for i, d := range e.Attrs {
+			list[i] = Attr{Name: d.Name, Value: ev.thunk(d.E, chooseEnv(d.Kind, env, env, from)), Pos: d.P}
+		}
+	}
+	if !sorted {
+		list = NewAttrs(list).List
+	}
+	for _, d := range e.Dynamic {
+		nv, err := ev.eval(d.Name, dynEnv)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := nv.(Null); ok {
+			continue
+		}
+		name, err := ev.forceStringNoCtx(nv, d.P, "while evaluating the name of a dynamic attribute")
+		if err != nil {
+			return nil, err
+		}
+		sym := syntax.Intern(name)
+		tmp := Attrs{List: list}
+		if old, ok := tmp.Get(sym); ok {
+			return nil, ev.Errorf(EvalErr, d.P, "dynamic attribute '%s' already defined at %s", name, ev.fs.Position(old.Pos))
+		}
+		list = insertAttr(list, Attr{Name: sym, Value: ev.thunk(d.Value, dynEnv), Pos: d.P})
+	}
+	if len(list) == 0 {
+		return &Attrs{Pos: e.P}, nil
+	}
+	return &Attrs{List: list, Pos: e.P}, nil
+}
+
+// insertAttr inserts at into a sorted list.
+func insertAttr(list []Attr, at Attr) []Attr {
+	i := len(list)
+	for i > 0 && list[i-1].Name > at.Name {
+		i--
+	}
+	list = append(list, Attr{})
+	copy(list[i+1:], list[i:])
+	list[i] = at
+	return list
+}
+
+func (ev *Evaluator) evalBool(e syntax.Expr, env *Env, pos syntax.Pos, ctx string) (bool, error) {
+	v, err := ev.eval(e, env)
+	if err != nil {
+		return false, asError(ev, err).AddTrace(pos, ctx)
+	}
+	b, ok := v.(Bool)
+	if !ok {
+		return false, ev.Errorf(TypeErr, pos, "expected a Boolean but found %s: %s", ShowType(v), ev.errorValue(v)).AddTrace(pos, ctx)
+	}
+	return bool(b), nil
+}
+
+func (ev *Evaluator) evalAssert(e *syntax.Assert, env *Env) (Value, error) {
+	ok, err := ev.evalBool(e.Cond, env, e.P, "in the condition of the assert statement")
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return ev.eval(e.Body, env)
+	}
+	exprStr := syntax.Show(e.Cond)
+	if eq, isEq := e.Cond.(*syntax.BinOp); isEq && eq.Op == syntax.OpEq {
+		v1, err := ev.eval(eq.L, env)
+		if err == nil {
+			var v2 Value
+			v2, err = ev.eval(eq.R, env)
+			if err == nil {
+				err = ev.assertEqValues(v1, v2, eq.P, "in an equality assertion")
+			}
+		}
+		if err != nil {
+			if ae := asError(ev, err); ae.Kind == AssertionErr {
+				return nil, ae.AddTracef(e.P, "while evaluating the condition of the assertion '%s'", exprStr)
+			}
+			return nil, err
+		}
+	}
+	return nil, ev.Errorf(AssertionErr, e.P, "assertion '%s' failed", exprStr)
+}
+
+func (ev *Evaluator) evalBinOp(e *syntax.BinOp, env *Env) (Value, error) {
+	switch e.Op {
+	case syntax.OpEq, syntax.OpNEq:
+		v1, err := ev.eval(e.L, env)
+		if err != nil {
+			return nil, err
+		}
+		v2, err := ev.eval(e.R, env)
+		if err != nil {
+			return nil, err
+		}
+		ctx := "while testing two values for equality"
+		if e.Op == syntax.OpNEq {
+			ctx = "while testing two values for inequality"
+		}
+		eq, err := ev.EqValues(v1, v2, e.P, ctx)
+		if err != nil {
+			return nil, err
+		}
+		return Bool(eq == (e.Op == syntax.OpEq)), nil
+	case syntax.OpAnd:
+		l, err := ev.evalBool(e.L, env, e.P, "in the left operand of the AND (&&) operator")
+		if err != nil || !l {
+			return Bool(false), err
+		}
+		r, err := ev.evalBool(e.R, env, e.P, "in the right operand of the AND (&&) operator")
+		return Bool(r), err
+	case syntax.OpOr:
+		l, err := ev.evalBool(e.L, env, e.P, "in the left operand of the OR (||) operator")
+		if err != nil || l {
+			return Bool(true), err
+		}
+		r, err := ev.evalBool(e.R, env, e.P, "in the right operand of the OR (||) operator")
+		return Bool(r), err
+	case syntax.OpImpl:
+		l, err := ev.evalBool(e.L, env, e.P, "in the left operand of the IMPL (->) operator")
+		if err != nil || !l {
+			return Bool(true), err
+		}
+		r, err := ev.evalBool(e.R, env, e.P, "in the right operand of the IMPL (->) operator")
+		return Bool(r), err
+	case syntax.OpUpdate:
+		// Collect the operands of a chain of // right to left, as Nix does.
+		var q []*Attrs
+		if err := ev.evalForUpdate(e, env, &q, ""); err != nil {
+			return nil, err
+		}
+		res := emptyAttrs
+		for i := len(q) - 1; i >= 0; i-- {
+			res = Update(res, q[i])
+		}
+		return res, nil
+	case syntax.OpConcatLists:
+		v1, err := ev.eval(e.L, env)
+		if err != nil {
+			return nil, err
+		}
+		v2, err := ev.eval(e.R, env)
+		if err != nil {
+			return nil, err
+		}
+		return ev.ConcatLists([]Value{v1, v2}, e.P, "while evaluating one of the elements to concatenate")
+	}
+	panic("eval: unknown operator")
+}
+
+func (ev *Evaluator) evalForUpdate(e syntax.Expr, env *Env, q *[]*Attrs, ctx string) error {
+	if u, ok := e.(*syntax.BinOp); ok && u.Op == syntax.OpUpdate {
+		if err := ev.evalForUpdate(u.R, env, q, "in the right operand of the update (//) operator"); err != nil {
+			return err
+		}
+		return ev.evalForUpdate(u.L, env, q, "in the left operand of the update (//) operator")
+	}
+	v, err := ev.eval(e, env)
+	if err != nil {
+		return asError(ev, err).AddTrace(e.Pos(), ctx)
+	}
+	a, ok := v.(*Attrs)
+	if !ok {
+		return ev.Errorf(TypeErr, syntax.NoPos, "expected a set but found %s: %s", ShowType(v), ev.errorValue(v)).AddTrace(e.Pos(), ctx)
+	}
+	*q = append(*q, a)
+	return nil
+}
+
+// ConcatLists concatenates lists, forcing each.
+func (ev *Evaluator) ConcatLists(lists []Value, pos syntax.Pos, ctx string) (Value, error) {
+	n := 0
+	var nonEmpty *List
+	forced := make([]*List, len(lists))
+	for i, l := range lists {
+		fl, err := ev.forceList(l, pos, ctx)
+		if err != nil {
+			return nil, err
+		}
+		forced[i] = fl
+		n += len(fl.Elems)
+		if len(fl.Elems) > 0 {
+			nonEmpty = fl
+		}
+	}
+	if nonEmpty != nil && n == len(nonEmpty.Elems) {
+		return nonEmpty, nil
+	}
+	if n == 0 {
+		return emptyList, nil
+	}
+	out := make([]Value, 0, n)
+	for _, l := range forced {
+		out = append(out, l.Elems...)
+	}
+	ev.Stats.Lists++
+	return &List{Elems: out}, nil
+}
+
+func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value, error) {
+	var ctx Context
+	var sb strings.Builder
+	var n int64
+	var nf float64
+	first := !e.ForceString
+	firstType := TString
+	for _, part := range e.Parts {
+		v, err := ev.eval(part.E, env)
+		if err != nil {
+			return nil, err
+		}
+		if first {
+			firstType = v.Type()
+		}
+		switch firstType {
+		case TInt:
+			switch x := v.(type) {
+			case Int:
+				s, overflow := addOverflows(n, int64(x))
+				if overflow {
+					return nil, ev.Errorf(EvalErr, part.P, "integer overflow in adding %d + %d", n, int64(x))
+				}
+				n = s
+			case Float:
+				firstType = TFloat
+				nf = float64(n) + float64(x)
+			default:
+				return nil, ev.Errorf(EvalErr, part.P, "cannot add %s to an integer", ShowType(v))
+			}
+		case TFloat:
+			switch x := v.(type) {
+			case Int:
+				nf += float64(x)
+			case Float:
+				nf += float64(x)
+			default:
+				return nil, ev.Errorf(EvalErr, part.P, "cannot add %s to a float", ShowType(v))
+			}
+		default:
+			s, c, err := ev.coerceToString(part.P, v, "while evaluating a path segment", false, firstType == TString, !first)
+			if err != nil {
+				return nil, err
+			}
+			sb.WriteString(s)
+			ctx = ctx.Union(c)
+		}
+		first = false
+	}
+	switch firstType {
+	case TInt:
+		return Int(n), nil
+	case TFloat:
+		return Float(nf), nil
+	case TPath:
+		if len(ctx) > 0 {
+			return nil, ev.Errorf(EvalErr, e.P, "a string that refers to a store path cannot be appended to a path")
+		}
+		return Path(canonPath(sb.String())), nil
+	}
+	return &String{S: sb.String(), Ctx: ctx}, nil
+}
+
+func addOverflows(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (a > 0 && b > 0 && s < 0) || (a < 0 && b < 0 && s >= 0)
+}
+
+var (
+	symFile   = syntax.Intern("file")
+	symLine   = syntax.Intern("line")
+	symColumn = syntax.Intern("column")
+)
+
+// posValue is __curPos and unsafeGetAttrPos's result.
+func (ev *Evaluator) posValue(p syntax.Pos) Value {
+	pos := ev.fs.Position(p)
+	if pos.File == nil || pos.File.Kind != syntax.OriginPath {
+		return Null{}
+	}
+	return NewAttrs([]Attr{
+		{Name: symFile, Value: Str(pos.File.Name)},
+		{Name: symLine, Value: Int(pos.Line)},
+		{Name: symColumn, Value: Int(pos.Column)},
+	})
+}
+
+// canonPath collapses "//", "." and ".." as Nix's CanonPath does.
+func canonPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	parts := strings.Split(p, "/")
+	out := make([]string, 0, len(parts))
+	for _, s := range parts {
+		switch s {
+		case "", ".":
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, s)
+		}
+	}
+	return "/" + strings.Join(out, "/")
+}
+
+var _ = math.MaxInt64

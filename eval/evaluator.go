@@ -1,0 +1,217 @@
+package eval
+
+import (
+	"os"
+	"sync"
+
+	"github.com/cairn-nix/cairn/syntax"
+)
+
+// IO is how the evaluator reaches files and the store. The evaluator
+// itself never touches the filesystem; DefaultIO reads the real one.
+type IO interface {
+	ReadFile(path string) ([]byte, error)
+	// ReadDir lists a directory: entry names with their types
+	// ("regular", "directory", "symlink", "unknown").
+	ReadDir(path string) (map[string]string, error)
+	// Lstat reports a path's type as ReadDir does, or an error.
+	Lstat(path string) (string, error)
+	// CopyToStore adds a path to the store (or, in read-only mode,
+	// computes where it would go) and returns the store path.
+	CopyToStore(ev *Evaluator, path string, name string) (string, error)
+}
+
+// Settings are the evaluation options that Nix takes from nix.conf and
+// the command line.
+type Settings struct {
+	ShowTrace     bool
+	PureEval      bool
+	ReadOnly      bool
+	MaxCallDepth  int
+	NixPath       []string // search path entries, "prefix=path" or "path"
+	Home          string
+	CurrentSystem string
+	StoreDir      string
+	Features      map[string]bool // experimental features
+	Lints         struct{ URL, AbsolutePath, ShortPath syntax.Lint }
+	// Warn prints a warning (already laid out); nil discards.
+	Warn func(text string)
+	// Trace prints builtins.trace output; nil discards.
+	Trace func(text string)
+}
+
+// Evaluator evaluates Nix expressions. It is not safe for concurrent use.
+type Evaluator struct {
+	fs        *syntax.FileSet
+	Settings  Settings
+	IO        IO
+	baseEnv   *Env
+	baseScope *syntax.Scope
+	builtins  *Attrs
+
+	callDepth int
+	fileCache map[string]Value
+	Stats     Stats
+
+	// Store-aware helpers registered by a glue package.
+	Extra map[string]any
+}
+
+// Stats counts evaluation work, for --stats.
+type Stats struct {
+	Thunks, ThunksForced, Calls, PrimOpCalls, Attrsets, Lists int64
+}
+
+// New returns an evaluator with the builtins and default settings.
+func New(io IO, settings Settings) *Evaluator {
+	if settings.MaxCallDepth == 0 {
+		settings.MaxCallDepth = 10000
+	}
+	if settings.StoreDir == "" {
+		settings.StoreDir = "/nix/store"
+	}
+	if settings.CurrentSystem == "" {
+		settings.CurrentSystem = "x86_64-linux"
+	}
+	if io == nil {
+		io = DefaultIO{}
+	}
+	ev := &Evaluator{
+		fs:        syntax.NewFileSet(),
+		Settings:  settings,
+		IO:        io,
+		fileCache: map[string]Value{},
+		Extra:     map[string]any{},
+	}
+	ev.initBuiltins()
+	return ev
+}
+
+// FileSet returns the evaluator's file set, for resolving positions.
+func (ev *Evaluator) FileSet() *syntax.FileSet { return ev.fs }
+
+// Builtins returns the `builtins` attribute set.
+func (ev *Evaluator) Builtins() *Attrs { return ev.builtins }
+
+// DefaultIO is IO on the local filesystem, with no store.
+type DefaultIO struct{}
+
+func (DefaultIO) ReadFile(path string) ([]byte, error) { return os.ReadFile(path) }
+
+func (DefaultIO) ReadDir(path string) (map[string]string, error) {
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(entries))
+	for _, e := range entries {
+		out[e.Name()] = fileTypeName(e.Type())
+	}
+	return out, nil
+}
+
+func (DefaultIO) Lstat(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return "", err
+	}
+	return fileTypeName(fi.Mode().Type()), nil
+}
+
+func (DefaultIO) CopyToStore(ev *Evaluator, path, name string) (string, error) {
+	return "", &os.PathError{Op: "copy to store", Path: path, Err: os.ErrInvalid}
+}
+
+func fileTypeName(m os.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return "regular"
+	case m.IsDir():
+		return "directory"
+	case m&os.ModeSymlink != 0:
+		return "symlink"
+	}
+	return "unknown"
+}
+
+// Builtin registry: topic files add their builtins in init functions.
+
+type builtinEntry struct {
+	op    *PrimOp
+	value func(ev *Evaluator) Value // for constants
+	name  string
+}
+
+var (
+	registryMu sync.Mutex
+	registry   []builtinEntry
+)
+
+// Register adds a builtin function; name is its name in `builtins`.
+func Register(op *PrimOp) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	registry = append(registry, builtinEntry{op: op, name: op.Name})
+}
+
+// RegisterValue adds a builtin constant computed per evaluator.
+func RegisterValue(name string, value func(ev *Evaluator) Value) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	registry = append(registry, builtinEntry{value: value, name: name})
+}
+
+func (ev *Evaluator) initBuiltins() {
+	registryMu.Lock()
+	entries := append([]builtinEntry(nil), registry...)
+	registryMu.Unlock()
+	b := NewAttrsBuilder(len(entries) + 1)
+	for _, e := range entries {
+		if e.op != nil {
+			b.Set(e.name, e.op)
+		} else {
+			b.Set(e.name, NewApp(&PrimOp{Name: e.name, Arity: 1, Fn: func(ev *Evaluator, _ syntax.Pos, _ []Value) (Value, error) {
+				return e.value(ev), nil
+			}}, syntax.NoPos, Null{}))
+		}
+	}
+	builtins := b.Build()
+	// builtins.builtins is builtins itself.
+	self, _ := builtins.GetStr("builtins")
+	if self == nil {
+		builtins = Update(builtins, NewAttrsBuilder(1).Set("builtins", nil).Build())
+	}
+	if at, ok := builtins.GetStr("builtins"); ok {
+		at.Value = builtins
+	}
+	ev.builtins = builtins
+
+	syms := make([]syntax.Symbol, len(globalNames))
+	vals := make([]Value, len(globalNames))
+	for i, n := range globalNames {
+		syms[i] = syntax.Intern(n)
+		switch n {
+		case "true":
+			vals[i] = Bool(true)
+		case "false":
+			vals[i] = Bool(false)
+		case "null":
+			vals[i] = Null{}
+		default:
+			key := n
+			if len(key) > 2 && key[:2] == "__" {
+				key = key[2:]
+			}
+			if at, ok := builtins.GetStr(key); ok {
+				vals[i] = at.Value
+			} else {
+				name := n
+				vals[i] = &PrimOp{Name: key, Arity: 0, Fn: func(ev *Evaluator, pos syntax.Pos, _ []Value) (Value, error) {
+					return nil, ev.Errorf(EvalErr, pos, "builtin '%s' is not implemented in Cairn yet", name)
+				}}
+			}
+		}
+	}
+	ev.baseScope = syntax.NewBaseScope(syms)
+	ev.baseEnv = &Env{Vals: vals}
+}

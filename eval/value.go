@@ -1,0 +1,208 @@
+package eval
+
+import (
+	"sort"
+
+	"github.com/cairn-nix/cairn/syntax"
+)
+
+// Value is a Nix value. The set of implementations is closed:
+// Int, Float, Bool, Null, *String, Path, *Attrs, *List, *Closure, *PrimOp,
+// *PrimOpApp, and *Thunk for values not yet evaluated. Values reached
+// through attribute sets, lists and environments may be thunks; use
+// Evaluator.Force before switching on the type.
+type Value interface {
+	Type() Type
+}
+
+// Type is Nix's value type, as `builtins.typeOf` reports it.
+type Type uint8
+
+const (
+	TThunk Type = iota
+	TInt
+	TFloat
+	TBool
+	TString
+	TPath
+	TNull
+	TAttrs
+	TList
+	TFunction
+)
+
+var typeNames = [...]string{
+	TThunk: "thunk", TInt: "int", TFloat: "float", TBool: "bool", TString: "string",
+	TPath: "path", TNull: "null", TAttrs: "set", TList: "list", TFunction: "lambda",
+}
+
+// TypeOf is the name builtins.typeOf gives.
+func (t Type) TypeOf() string { return typeNames[t] }
+
+// Int is a 64-bit integer.
+type Int int64
+
+// Float is a double.
+type Float float64
+
+// Bool is true or false.
+type Bool bool
+
+// Null is null.
+type Null struct{}
+
+// Path is an absolute, canonical filesystem path.
+type Path string
+
+// String is a string with its context: the store paths it refers to, each
+// element in Nix's encoding ("/nix/store/…" for a plain path, "=/nix/store/
+// x.drv" for a derivation with all its outputs, "!out!/nix/store/x.drv"
+// for one output).
+type String struct {
+	S   string
+	Ctx Context
+}
+
+// Context is a sorted set of context elements; nil when empty.
+type Context []string
+
+// List is a list of values.
+type List struct {
+	Elems []Value
+}
+
+// Closure is a function written in Nix: the lambda and its environment.
+type Closure struct {
+	Fn  *syntax.Lambda
+	Env *Env
+}
+
+// PrimOpFunc implements a builtin. args has exactly Arity elements, not
+// forced. pos is the position of the call, for errors.
+type PrimOpFunc func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
+
+// PrimOp is a builtin function.
+type PrimOp struct {
+	Name  string // as in builtins, without "__"
+	Arity int
+	Fn    PrimOpFunc
+	// NoTrace suppresses Nix's "while calling the 'x' builtin" frame
+	// (Nix's addTrace = false, used by throw, abort and friends).
+	NoTrace bool
+	Doc     string
+}
+
+// PrimOpApp is a builtin applied to fewer arguments than its arity.
+type PrimOpApp struct {
+	Op   *PrimOp
+	Args []Value
+}
+
+func (Int) Type() Type        { return TInt }
+func (Float) Type() Type      { return TFloat }
+func (Bool) Type() Type       { return TBool }
+func (Null) Type() Type       { return TNull }
+func (Path) Type() Type       { return TPath }
+func (*String) Type() Type    { return TString }
+func (*Attrs) Type() Type     { return TAttrs }
+func (*List) Type() Type      { return TList }
+func (*Closure) Type() Type   { return TFunction }
+func (*PrimOp) Type() Type    { return TFunction }
+func (*PrimOpApp) Type() Type { return TFunction }
+func (*Thunk) Type() Type     { return TThunk }
+
+// Shared values, so that common results do not allocate.
+var (
+	emptyList   = &List{}
+	emptyString = &String{}
+	emptyAttrs  = &Attrs{}
+)
+
+// Str makes a string without context.
+func Str(s string) *String {
+	if s == "" {
+		return emptyString
+	}
+	return &String{S: s}
+}
+
+// StrCtx makes a string with a context.
+func StrCtx(s string, ctx Context) *String { return &String{S: s, Ctx: ctx} }
+
+// NewList makes a list.
+func NewList(elems []Value) *List {
+	if len(elems) == 0 {
+		return emptyList
+	}
+	return &List{Elems: elems}
+}
+
+// Union returns the union of contexts, sorted and without duplicates.
+func (c Context) Union(o Context) Context {
+	if len(o) == 0 {
+		return c
+	}
+	if len(c) == 0 {
+		return o
+	}
+	m := make(map[string]struct{}, len(c)+len(o))
+	for _, s := range c {
+		m[s] = struct{}{}
+	}
+	for _, s := range o {
+		m[s] = struct{}{}
+	}
+	out := make(Context, 0, len(m))
+	for s := range m {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NewContext builds a context from elements in any order.
+func NewContext(elems ...string) Context {
+	if len(elems) == 0 {
+		return nil
+	}
+	return Context(nil).Union(Context(elems))
+}
+
+// Thunk is a suspended computation: an expression in an environment, or a
+// function application. Forcing it overwrites it with its value, so each
+// thunk is evaluated at most once; while it is being evaluated it is a
+// black hole, and reaching it again is infinite recursion.
+type Thunk struct {
+	expr  syntax.Expr
+	env   *Env
+	fn    Value   // for an application thunk
+	args  []Value // for an application thunk
+	pos   syntax.Pos
+	val   Value
+	err   *Error // a failed evaluation, rethrown on every force
+	state thunkState
+}
+
+type thunkState uint8
+
+const (
+	thunkPending thunkState = iota
+	thunkBlackhole
+	thunkDone
+	thunkFailed
+)
+
+// NewThunk suspends the evaluation of e in env.
+func NewThunk(e syntax.Expr, env *Env) *Thunk { return &Thunk{expr: e, env: env} }
+
+// NewApp suspends the application of fn to args (at pos, for errors).
+func NewApp(fn Value, pos syntax.Pos, args ...Value) *Thunk {
+	return &Thunk{fn: fn, args: args, pos: pos}
+}
+
+// Env is a runtime environment: one slot per variable of its static scope
+// (see syntax.Scope), and the enclosing environment.
+type Env struct {
+	Up   *Env
+	Vals []Value
+}
