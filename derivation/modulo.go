@@ -1,0 +1,305 @@
+package derivation
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/cairn-nix/cairn/nixhash"
+	"github.com/cairn-nix/cairn/storepath"
+)
+
+// The "hash modulo" of a derivation is what input-addressed output paths
+// are computed from. It is the sha256 of the derivation's ATerm with each
+// input derivation path replaced by that input's own hash modulo, so that
+// derivations differing only in how a fixed-output input is fetched (its
+// URL, its builder) get the same output paths. A fixed-output input is
+// replaced by a hash of its content address alone.
+
+// ModuloKind says what an input derivation contributes to the hash
+// modulo of derivations that depend on it.
+type ModuloKind uint8
+
+const (
+	// ModuloRegular: an input-addressed derivation with known output
+	// paths, standing for itself by one hash.
+	ModuloRegular ModuloKind = iota + 1
+	// ModuloFixed: a fixed-output derivation, standing for each output
+	// by a hash of its content address.
+	ModuloFixed
+	// ModuloDeferred: no hash yet, because the derivation or one of its
+	// inputs is content-addressed (floating or impure), deferred, or
+	// depends on a dynamic derivation.
+	ModuloDeferred
+)
+
+// HashModulo is an input derivation's contribution (Nix's HashModulo).
+type HashModulo struct {
+	Kind ModuloKind
+	// Hash is set for ModuloRegular.
+	Hash nixhash.Hash
+	// OutputHashes is set for ModuloFixed, keyed by output name.
+	OutputHashes map[string]nixhash.Hash
+}
+
+// Hasher computes hash modulo values, reading input derivations with
+// Read and remembering their results. It is safe for concurrent use.
+type Hasher struct {
+	// Dir is the store directory the derivations live in.
+	Dir storepath.Dir
+	// Read returns the derivation at a .drv path. It is only called for
+	// input derivations, once per path.
+	Read func(drvPath storepath.StorePath) (*Derivation, error)
+
+	mu   sync.Mutex
+	memo map[storepath.StorePath]HashModulo
+}
+
+// HashInput computes what d contributes to the derivations that depend
+// on it (Nix's hashInput): its output paths stay in the hashed text.
+func (h *Hasher) HashInput(d *Derivation) (HashModulo, error) {
+	ty, err := d.Type()
+	if err != nil {
+		return HashModulo{}, err
+	}
+	if ty == TypeFixed {
+		hashes := make(map[string]nixhash.Hash, len(d.Outputs))
+		for name, o := range d.Outputs {
+			p, err := d.fixedPath(h.Dir, name, o)
+			if err != nil {
+				return HashModulo{}, err
+			}
+			s := "fixed:out:" + o.Method.Prefix() + o.Hash.Algo().String() + ":" +
+				o.Hash.Encode(nixhash.Base16) + ":" + h.Dir.Print(p)
+			hashes[name] = nixhash.SumString(nixhash.SHA256, s)
+		}
+		return HashModulo{Kind: ModuloFixed, OutputHashes: hashes}, nil
+	}
+	if ty != TypeInputAddressed {
+		return HashModulo{Kind: ModuloDeferred}, nil
+	}
+	inputs, ok, err := h.moduloInputs(d)
+	if err != nil || !ok {
+		return HashModulo{Kind: ModuloDeferred}, err
+	}
+	text, err := d.appendATerm(nil, h.Dir, printOptions{inputs: inputs})
+	if err != nil {
+		return HashModulo{}, err
+	}
+	return HashModulo{Kind: ModuloRegular, Hash: nixhash.Sum(nixhash.SHA256, text)}, nil
+}
+
+// inputHash returns the memoized HashInput of the derivation at p.
+func (h *Hasher) inputHash(p storepath.StorePath) (HashModulo, error) {
+	h.mu.Lock()
+	m, ok := h.memo[p]
+	h.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	if h.Read == nil {
+		return HashModulo{}, fmt.Errorf("hash modulo: no way to read input derivation %s", h.Dir.Print(p))
+	}
+	d, err := h.Read(p)
+	if err != nil {
+		return HashModulo{}, fmt.Errorf("reading input derivation %s: %w", h.Dir.Print(p), err)
+	}
+	m, err = h.HashInput(d)
+	if err != nil {
+		return HashModulo{}, fmt.Errorf("input derivation %s: %w", h.Dir.Print(p), err)
+	}
+	h.mu.Lock()
+	if h.memo == nil {
+		h.memo = map[storepath.StorePath]HashModulo{}
+	}
+	h.memo[p] = m
+	h.mu.Unlock()
+	return m, nil
+}
+
+// moduloInputs replaces each input derivation by its hash. Inputs that
+// hash alike are merged, their wanted outputs united: two different
+// fetchers of the same content are one input modulo. ok is false when
+// some input is deferred.
+func (h *Hasher) moduloInputs(d *Derivation) (inputs []atermInput, ok bool, err error) {
+	byHash := map[string][]string{}
+	for _, in := range d.InputDrvs {
+		if len(in.DynamicOutputs) > 0 {
+			// Dynamic derivations must be built and resolved first.
+			return nil, false, nil
+		}
+		m, err := h.inputHash(in.Path)
+		if err != nil {
+			return nil, false, err
+		}
+		switch m.Kind {
+		case ModuloDeferred:
+			return nil, false, nil
+		case ModuloRegular:
+			k := m.Hash.Encode(nixhash.Base16)
+			byHash[k] = append(byHash[k], in.Outputs...)
+		case ModuloFixed:
+			for _, out := range in.Outputs {
+				oh, found := m.OutputHashes[out]
+				if !found {
+					return nil, false, fmt.Errorf("no hash for output '%s' of derivation '%s'", out, d.Name)
+				}
+				// A fixed output stands for a derivation with one output "out".
+				k := oh.Encode(nixhash.Base16)
+				byHash[k] = append(byHash[k], "out")
+			}
+		}
+	}
+	for _, k := range sortedKeys(byHash) {
+		inputs = append(inputs, atermInput{key: k, set: OutputSet{Outputs: sortStrings(byHash[k])}})
+	}
+	if inputs == nil {
+		inputs = []atermInput{}
+	}
+	return inputs, true, nil
+}
+
+// UnparseModulo returns the text whose sha256 is d's own hash modulo:
+// output paths and the environment variables named after outputs blank,
+// input derivations replaced by their hashes. ok is false when d's
+// outputs are deferred. d must be input-addressed (possibly deferred).
+func (h *Hasher) UnparseModulo(d *Derivation) (text []byte, ok bool, err error) {
+	for _, name := range d.OutputNames() {
+		if k := d.Outputs[name].Kind; k != InputAddressed && k != Deferred {
+			return nil, false, fmt.Errorf("derivation %q: output %q is %s, but only input-addressed outputs have a hash modulo", d.Name, name, k)
+		}
+	}
+	inputs, ok, err := h.moduloInputs(d)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	text, err = d.appendATerm(nil, h.Dir, printOptions{maskOutputs: true, inputs: inputs})
+	return text, err == nil, err
+}
+
+// Hash returns d's own hash modulo, from which its input-addressed
+// output paths are computed. ok is false when the outputs are deferred.
+func (h *Hasher) Hash(d *Derivation) (hash nixhash.Hash, ok bool, err error) {
+	text, ok, err := h.UnparseModulo(d)
+	if err != nil || !ok {
+		return nixhash.Hash{}, false, err
+	}
+	return nixhash.Sum(nixhash.SHA256, text), true, nil
+}
+
+// FillInOutputPaths computes the paths of deferred outputs where the
+// hash modulo is known, and sets the environment variable of each
+// output with a known path if it is missing or empty; then it checks
+// the result as CheckInvariants does (Nix's fillInOutputPaths).
+func (h *Hasher) FillInOutputPaths(d *Derivation) error {
+	return h.outputPaths(d, true)
+}
+
+// CheckInvariants checks that input-addressed output paths are the ones
+// the hash modulo gives, and that each output with a known path has it
+// in its environment variable (Nix's checkInvariants).
+func (h *Hasher) CheckInvariants(d *Derivation) error {
+	return h.outputPaths(d, false)
+}
+
+func (h *Hasher) outputPaths(d *Derivation, fillIn bool) error {
+	if _, err := d.Type(); err != nil {
+		return err
+	}
+	var (
+		modulo     nixhash.Hash
+		moduloOK   bool
+		moduloDone bool
+	)
+	if d.Env == nil {
+		d.Env = map[string]string{}
+	}
+	envHasRightPath := func(name string, actual storepath.StorePath, wasDeferred bool) error {
+		want := h.Dir.Print(actual)
+		v, found := d.Env[name]
+		if fillIn && (!found || v == "") {
+			d.Env[name], v, found = want, want, true
+		}
+		if !found {
+			return fmt.Errorf("derivation %q has missing environment variable '%s', should be '%s' but is not present", d.Name, name, want)
+		}
+		if v != want {
+			if wasDeferred && fillIn {
+				// Nix only warns here, for derivations written by older Nix.
+				d.Env[name] = want
+				return nil
+			}
+			return fmt.Errorf("derivation %q has incorrect environment variable '%s', should be '%s' but is actually '%s'", d.Name, name, want, v)
+		}
+		return nil
+	}
+	for _, name := range d.OutputNames() {
+		o := d.Outputs[name]
+		switch o.Kind {
+		case CAFixed:
+			p, err := d.fixedPath(h.Dir, name, o)
+			if err != nil {
+				return err
+			}
+			if err := envHasRightPath(name, p, false); err != nil {
+				return err
+			}
+		case InputAddressed, Deferred:
+			if !moduloDone {
+				var err error
+				modulo, moduloOK, err = h.Hash(d)
+				if err != nil {
+					return err
+				}
+				moduloDone = true
+			}
+			if !moduloOK {
+				if o.Kind == InputAddressed {
+					return fmt.Errorf("derivation %q has incorrect output '%s', should be deferred", d.Name, h.Dir.Print(o.Path))
+				}
+				continue
+			}
+			want, err := h.Dir.MakeOutputPath(name, modulo, d.Name)
+			if err != nil {
+				return err
+			}
+			if o.Kind == InputAddressed {
+				if o.Path != want {
+					return fmt.Errorf("derivation %q has incorrect output '%s', should be '%s'", d.Name, h.Dir.Print(o.Path), h.Dir.Print(want))
+				}
+				if err := envHasRightPath(name, want, false); err != nil {
+					return err
+				}
+				continue
+			}
+			if !fillIn {
+				// Nix warns about an unfilled deferred output but accepts it.
+				continue
+			}
+			d.Outputs[name] = Output{Kind: InputAddressed, Path: want}
+			if err := envHasRightPath(name, want, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// StorePath computes the path of d's .drv file (Nix's computeStorePath):
+// a text path named "<name>.drv" over the ATerm in Nix's order, whose
+// references are the input sources and derivations.
+func (d *Derivation) StorePath(dir storepath.Dir) (storepath.StorePath, error) {
+	c := d.Clone()
+	if err := c.Canonicalize(); err != nil {
+		return storepath.StorePath{}, err
+	}
+	text, err := c.ATerm(dir)
+	if err != nil {
+		return storepath.StorePath{}, err
+	}
+	refs := slices.Clone(c.InputSrcs)
+	for _, in := range c.InputDrvs {
+		refs = append(refs, in.Path)
+	}
+	return dir.MakeTextPath(d.Name+storepath.DrvExtension, nixhash.Sum(nixhash.SHA256, text), refs)
+}
