@@ -276,9 +276,9 @@ func (d *Derivation) HasDynamicInputs() bool {
 func (d *Derivation) Clone() *Derivation {
 	c := *d
 	c.Outputs = maps.Clone(d.Outputs)
-	c.InputDrvs = make([]InputDrv, len(d.InputDrvs))
-	for i, in := range d.InputDrvs {
-		c.InputDrvs[i] = InputDrv{Path: in.Path, OutputSet: in.OutputSet.clone()}
+	c.InputDrvs = nil
+	for _, in := range d.InputDrvs {
+		c.InputDrvs = append(c.InputDrvs, InputDrv{Path: in.Path, OutputSet: in.OutputSet.clone()})
 	}
 	c.InputSrcs = slices.Clone(d.InputSrcs)
 	c.Args = slices.Clone(d.Args)

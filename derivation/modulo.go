@@ -3,6 +3,7 @@ package derivation
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/cairn-nix/cairn/nixhash"
@@ -203,8 +204,15 @@ func (h *Hasher) CheckInvariants(d *Derivation) error {
 }
 
 func (h *Hasher) outputPaths(d *Derivation, fillIn bool) error {
-	if _, err := d.Type(); err != nil {
+	ty, err := d.Type()
+	if err != nil {
 		return err
+	}
+	// With builder-rpc-v0 the builder learns its outputs over RPC, so
+	// there are no output variables to fill in or check.
+	rpcOutputs := d.requiresFeature(featureBuilderRPC)
+	if rpcOutputs && (ty == TypeInputAddressed || ty == TypeDeferred) {
+		return fmt.Errorf("derivation %q uses the '%s' feature, which may only be used with content-addressing derivations", d.Name, featureBuilderRPC)
 	}
 	var (
 		modulo     nixhash.Hash
@@ -215,6 +223,9 @@ func (h *Hasher) outputPaths(d *Derivation, fillIn bool) error {
 		d.Env = map[string]string{}
 	}
 	envHasRightPath := func(name string, actual storepath.StorePath, wasDeferred bool) error {
+		if rpcOutputs {
+			return nil
+		}
 		want := h.Dir.Print(actual)
 		v, found := d.Env[name]
 		if fillIn && (!found || v == "") {
@@ -246,7 +257,6 @@ func (h *Hasher) outputPaths(d *Derivation, fillIn bool) error {
 			}
 		case InputAddressed, Deferred:
 			if !moduloDone {
-				var err error
 				modulo, moduloOK, err = h.Hash(d)
 				if err != nil {
 					return err
@@ -302,4 +312,33 @@ func (d *Derivation) StorePath(dir storepath.Dir) (storepath.StorePath, error) {
 		refs = append(refs, in.Path)
 	}
 	return dir.MakeTextPath(d.Name+storepath.DrvExtension, nixhash.Sum(nixhash.SHA256, text), refs)
+}
+
+// featureBuilderRPC is the system feature by which a content-addressed
+// derivation asks to be told its outputs over RPC instead of in
+// environment variables.
+const featureBuilderRPC = "builder-rpc-v0"
+
+// requiresFeature reports whether requiredSystemFeatures names f, from
+// the structured attributes or else the whitespace-separated variable.
+func (d *Derivation) requiresFeature(f string) bool {
+	if js, ok := d.Env[StructuredAttrsVar]; ok {
+		sa, err := parseJSONObject(js)
+		if err != nil {
+			return false
+		}
+		list, _ := sa["requiredSystemFeatures"].([]any)
+		for _, v := range list {
+			if v == f {
+				return true
+			}
+		}
+		return false
+	}
+	for _, w := range strings.Fields(d.Env["requiredSystemFeatures"]) {
+		if w == f {
+			return true
+		}
+	}
+	return false
 }
