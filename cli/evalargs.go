@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/cairn-nix/cairn/eval"
@@ -91,6 +92,12 @@ func (a *evalArgs) parse(args []string, i int) (int, error) {
 		}
 		a.options[args[i+1]] = args[i+2]
 		return 3, nil
+	case "--max-call-depth":
+		if err := need(1); err != nil {
+			return 0, err
+		}
+		a.options["max-call-depth"] = args[i+1]
+		return 2, nil
 	case "--timeout", "--max-jobs", "-j", "--cores", "--store", "--eval-store":
 		if err := need(1); err != nil {
 			return 0, err
@@ -114,6 +121,13 @@ func (a *evalArgs) newEvaluator(env *Env) (*eval.Evaluator, error) {
 	}
 	if sd := os.Getenv("NIX_STORE_DIR"); sd != "" {
 		s.StoreDir = sd
+	}
+	if v, ok := a.options["max-call-depth"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, &usageError{fmt.Sprintf("option 'max-call-depth' has invalid value '%s'", v)}
+		}
+		s.MaxCallDepth = n
 	}
 	if v, ok := a.options["pure-eval"]; ok {
 		s.PureEval = v == "true"

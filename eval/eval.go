@@ -24,6 +24,8 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 	case thunkBlackhole:
 		return nil, ev.Errorf(InfiniteRecursionErr, pos, "infinite recursion encountered")
 	case thunkFailed:
+		// A fresh copy each time, so frames added now do not leak into
+		// later failures (Nix 2.34's memoised errors).
 		return nil, t.err.clone()
 	}
 	t.state = thunkBlackhole
@@ -36,12 +38,10 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 		v, err = ev.CallFunction(t.fn, t.args, t.pos)
 	}
 	if err != nil {
+		// The error object itself is kept: frames added while it first
+		// propagates show up when the thunk is forced again, as in Nix.
 		e := asError(ev, err)
-		if e.Kind == StackOverflowErr {
-			t.state = thunkPending
-		} else {
-			t.state, t.err = thunkFailed, e.clone()
-		}
+		t.state, t.err = thunkFailed, e
 		return nil, e
 	}
 	t.val, t.state = v, thunkDone
@@ -74,10 +74,14 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 		return Path(e.V)
 	case *syntax.Var:
 		if e.FromWith == nil {
+			up := env
 			for l := e.Level; l > 0; l-- {
-				env = env.Up
+				up = up.Up
 			}
-			return env.Vals[e.Displ]
+			// A rec/let slot not filled yet needs a thunk of its own.
+			if v := up.Vals[e.Displ]; v != nil {
+				return v
+			}
 		}
 	case *syntax.Lambda:
 		return &Closure{Fn: e, Env: env}
@@ -149,7 +153,7 @@ func (ev *Evaluator) eval(e syntax.Expr, env *Env) (Value, error) {
 	case *syntax.Assert:
 		return ev.evalAssert(e, env)
 	case *syntax.Not:
-		b, err := ev.evalBool(e.E, env, syntax.NoPos, "in the argument of the not operator")
+		b, err := ev.evalBool(e.E, env, exprPos(e), "in the argument of the not operator")
 		if err != nil {
 			return nil, err
 		}
@@ -297,7 +301,7 @@ func (ev *Evaluator) evalHasAttr(e *syntax.HasAttr, env *Env) (Value, error) {
 		return nil, err
 	}
 	for _, n := range e.Path {
-		fv, err := ev.Force(v, e.P)
+		fv, err := ev.Force(v, exprPos(e))
 		if err != nil {
 			return nil, err
 		}
@@ -548,11 +552,11 @@ func (ev *Evaluator) evalForUpdate(e syntax.Expr, env *Env, q *[]*Attrs, ctx str
 	}
 	v, err := ev.eval(e, env)
 	if err != nil {
-		return asError(ev, err).AddTrace(e.Pos(), ctx)
+		return asError(ev, err).AddTrace(exprPos(e), ctx)
 	}
 	a, ok := v.(*Attrs)
 	if !ok {
-		return ev.Errorf(TypeErr, syntax.NoPos, "expected a set but found %s: %s", ShowType(v), ev.errorValue(v)).AddTrace(e.Pos(), ctx)
+		return ev.Errorf(TypeErr, syntax.NoPos, "expected a set but found %s: %s", ShowType(v), ev.errorValue(v)).AddTrace(exprPos(e), ctx)
 	}
 	*q = append(*q, a)
 	return nil
@@ -697,3 +701,22 @@ func canonPath(p string) string {
 }
 
 var _ = math.MaxInt64
+
+// exprPos is the position Nix's Expr::getPos gives a node, used in some
+// trace frames: some nodes borrow their operand's position.
+func exprPos(e syntax.Expr) syntax.Pos {
+	switch e := e.(type) {
+	case *syntax.Not:
+		return exprPos(e.E)
+	case *syntax.HasAttr:
+		return exprPos(e.E)
+	case *syntax.List:
+		if len(e.Elems) == 0 {
+			return syntax.NoPos
+		}
+		return exprPos(e.Elems[0])
+	case *syntax.Let:
+		return syntax.NoPos
+	}
+	return e.Pos()
+}

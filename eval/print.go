@@ -216,11 +216,13 @@ func printAttrName(s string) string {
 func (ev *Evaluator) PrintAmbiguous(v Value) (string, error) {
 	var b strings.Builder
 	seen := map[any]bool{}
-	err := ev.printAmbiguous(&b, v, seen, 0)
+	err := ev.printAmbiguous(&b, v, v, seen, 0)
 	return b.String(), err
 }
 
-func (ev *Evaluator) printAmbiguous(b *strings.Builder, v Value, seen map[any]bool, depth int) error {
+// cell identifies the place the value is stored in (the thunk, when it
+// was one), which is what Nix's «repeated» detection compares.
+func (ev *Evaluator) printAmbiguous(b *strings.Builder, v Value, cell any, seen map[any]bool, depth int) error {
 	if depth > ev.Settings.MaxCallDepth {
 		return ev.Errorf(StackOverflowErr, syntax.NoPos, "stack overflow; max-call-depth exceeded")
 	}
@@ -259,25 +261,26 @@ func (ev *Evaluator) printAmbiguous(b *strings.Builder, v Value, seen map[any]bo
 			return nil
 		}
 		seen[x] = true
+		_ = cell
 		b.WriteString("{ ")
 		for _, at := range x.Sorted() {
 			b.WriteString(syntax.PrintIdentifier(at.Name.String()))
 			b.WriteString(" = ")
-			if err := ev.printAmbiguous(b, at.Value, seen, depth+1); err != nil {
+			if err := ev.printAmbiguous(b, at.Value, at.Value, seen, depth+1); err != nil {
 				return err
 			}
 			b.WriteString("; ")
 		}
 		b.WriteString("}")
 	case *List:
-		if len(x.Elems) > 0 && seen[x] {
+		if len(x.Elems) > 0 && seen[cell] {
 			b.WriteString("«repeated»")
 			return nil
 		}
-		seen[x] = true
+		seen[cell] = true
 		b.WriteString("[ ")
 		for _, el := range x.Elems {
-			if err := ev.printAmbiguous(b, el, seen, depth+1); err != nil {
+			if err := ev.printAmbiguous(b, el, el, seen, depth+1); err != nil {
 				return err
 			}
 			b.WriteString(" ")
