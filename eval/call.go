@@ -94,7 +94,9 @@ func (ev *Evaluator) notAFunction(v Value, pos syntax.Pos) error {
 
 func (ev *Evaluator) callPrimOp(op *PrimOp, args []Value, pos syntax.Pos) (Value, error) {
 	ev.Stats.PrimOpCalls++
-	v, err := op.Fn(ev, pos, args)
+	// Nix hands a primop the position of the primop value itself, which is
+	// always unknown; the call site only appears in the frame below.
+	v, err := op.Fn(ev, syntax.NoPos, args)
 	if err != nil {
 		if !op.NoTrace {
 			asError(ev, err).AddTracef(pos, "while calling the '%s' builtin", op.Name)
