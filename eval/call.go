@@ -112,7 +112,7 @@ func (ev *Evaluator) callLambda(c *Closure, arg Value, pos syntax.Pos) (Value, e
 	if l.Arg != syntax.NoSymbol {
 		n++
 	}
-	env := &Env{Up: c.Env, Vals: make([]Value, n)}
+	env := newEnv(c.Env, n)
 	if l.Formals == nil {
 		env.Vals[0] = arg
 	} else {

@@ -139,7 +139,8 @@ func (ev *Evaluator) eval(e syntax.Expr, env *Env) (Value, error) {
 		env2 := ev.letEnv(e.Attrs, env)
 		return ev.eval(e.Body, env2)
 	case *syntax.With:
-		env2 := &Env{Up: env, Vals: []Value{ev.thunk(e.Attrs, env)}}
+		env2 := newEnv(env, 1)
+		env2.Vals[0] = ev.thunk(e.Attrs, env)
 		return ev.eval(e.Body, env2)
 	case *syntax.If:
 		c, err := ev.evalBool(e.Cond, env, e.P, "while evaluating a branch condition")
@@ -344,7 +345,7 @@ func chooseEnv(kind syntax.AttrKind, own, outer, from *Env) *Env {
 }
 
 func (ev *Evaluator) letEnv(a *syntax.Attrs, env *Env) *Env {
-	env2 := &Env{Up: env, Vals: make([]Value, len(a.Attrs))}
+	env2 := newEnv(env, len(a.Attrs))
 	from := ev.inheritFromEnv(a, env2)
 	for i, d := range a.Attrs {
 		env2.Vals[i] = ev.thunk(d.E, chooseEnv(d.Kind, env2, env, from))
@@ -360,7 +361,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 	dynEnv := env
 	sorted := true
 	if e.Rec {
-		env2 := &Env{Up: env, Vals: make([]Value, len(e.Attrs))}
+		env2 := newEnv(env, len(e.Attrs))
 		dynEnv = env2
 		from := ev.inheritFromEnv(e, env2)
 		_, hasOverrides := e.Find(symOverrides)
