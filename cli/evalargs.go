@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cairn-nix/cairn/eval"
 	"github.com/cairn-nix/cairn/syntax"
@@ -21,6 +22,7 @@ type evalArgs struct {
 	args      []autoArg
 	lints     map[string]syntax.Lint
 	pureEval  bool
+	stats     bool
 	options   map[string]string
 }
 
@@ -104,6 +106,9 @@ func (a *evalArgs) parse(args []string, i int) (int, error) {
 		}
 		a.options[strings.TrimLeft(arg, "-")] = args[i+1]
 		return 2, nil
+	case "--stats":
+		a.stats = true
+		return 1, nil
 	case "--no-pure-eval", "--quiet", "-v", "--verbose", "--no-build-output", "-Q", "--keep-going", "-k":
 		return 1, nil
 	}
@@ -191,4 +196,20 @@ func (a *evalArgs) lookupFileArg(ev *eval.Evaluator, name string) (string, error
 	}
 	cwd, _ := os.Getwd()
 	return absFrom(cwd, filepath.FromSlash(name)), nil
+}
+
+// showStats prints the evaluation statistics when asked (--stats or
+// NIX_SHOW_STATS=1; NIX_SHOW_STATS_PATH sends them to a file).
+func (a *evalArgs) showStats(env *Env, ev *eval.Evaluator, elapsed time.Duration) {
+	if !a.stats && os.Getenv("NIX_SHOW_STATS") != "1" {
+		return
+	}
+	report := ev.ReportJSON(elapsed) + "\n"
+	if p := os.Getenv("NIX_SHOW_STATS_PATH"); p != "" {
+		if err := os.WriteFile(p, []byte(report), 0o644); err != nil {
+			fmt.Fprintf(env.Stderr, "warning: writing statistics to '%s': %v\n", p, err)
+		}
+		return
+	}
+	fmt.Fprint(env.Stderr, report)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/cairn-nix/cairn/eval"
 	"github.com/cairn-nix/cairn/syntax"
@@ -79,7 +80,9 @@ func runInstantiate(env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	start := time.Now()
 	code := instantiate(env, f, ev)
+	f.evalArgs.showStats(env, ev, time.Since(start))
 	return code
 }
 
