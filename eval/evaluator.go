@@ -16,6 +16,9 @@ type IO interface {
 	ReadDir(path string) (map[string]string, error)
 	// Lstat reports a path's type as ReadDir does, or an error.
 	Lstat(path string) (string, error)
+	// Readlink returns a symlink's target, so that the evaluator can
+	// resolve symlinks itself and name the resolved path in errors.
+	Readlink(path string) (string, error)
 	// CopyToStore adds a path to the store (or, in read-only mode,
 	// computes where it would go) and returns the store path.
 	CopyToStore(ev *Evaluator, path string, name string) (string, error)
@@ -117,6 +120,8 @@ func (DefaultIO) Lstat(path string) (string, error) {
 	}
 	return fileTypeName(fi.Mode().Type()), nil
 }
+
+func (DefaultIO) Readlink(path string) (string, error) { return os.Readlink(path) }
 
 func (DefaultIO) CopyToStore(ev *Evaluator, path, name string) (string, error) {
 	return "", &os.PathError{Op: "copy to store", Path: path, Err: os.ErrInvalid}
