@@ -18,6 +18,9 @@
 // Restore (NAR to file system, all or nothing), Copy, and List (the
 // JSON listing Nix writes next to NARs in binary caches).
 //
+// Not implemented: Nix's macOS "use-case-hack" renaming, and fsync on
+// Restore (callers that need durability sync the result).
+//
 // It imports no other Cairn package, and must never import eval, store or
 // build.
 package nar
