@@ -1,0 +1,1 @@
+builtins.readFile ./paths-data/broken

@@ -1,0 +1,1 @@
+builtins.readFileType ./paths-data/dirlink/inner
