@@ -1,0 +1,244 @@
+package eval
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/cairn-nix/cairn/syntax"
+)
+
+// Attribute set builtins: names and values, dynamic selection, removal,
+// intersection, mapping, and function argument introspection.
+
+func init() {
+	Register(&PrimOp{Name: "attrNames", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+		a, err := ev.forceAttrs(args[0], pos, "while evaluating the argument passed to builtins.attrNames")
+		if err != nil {
+			return nil, err
+		}
+		if a.Len() == 0 {
+			return emptyList, nil
+		}
+		order := lexOrder(a)
+		out := make([]Value, len(order))
+		strs := make([]String, len(order))
+		for i, k := range order {
+			strs[i].S = a.List[k].Name.String()
+			out[i] = &strs[i]
+		}
+		ev.Stats.Lists++
+		return &List{Elems: out}, nil
+	}})
+	Register(&PrimOp{Name: "attrValues", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+		a, err := ev.forceAttrs(args[0], pos, "while evaluating the argument passed to builtins.attrValues")
+		if err != nil {
+			return nil, err
+		}
+		if a.Len() == 0 {
+			return emptyList, nil
+		}
+		order := lexOrder(a)
+		out := make([]Value, len(order))
+		for i, k := range order {
+			out[i] = a.List[k].Value
+		}
+		ev.Stats.Lists++
+		return &List{Elems: out}, nil
+	}})
+	Register(&PrimOp{Name: "getAttr", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+		name, err := ev.forceStringNoCtx(args[0], pos, "while evaluating the first argument passed to builtins.getAttr")
+		if err != nil {
+			return nil, err
+		}
+		a, err := ev.forceAttrs(args[1], pos, "while evaluating the second argument passed to builtins.getAttr")
+		if err != nil {
+			return nil, err
+		}
+		at, ok := a.GetStr(name)
+		if !ok {
+			return nil, ev.Errorf(TypeErr, syntax.NoPos, "attribute '%s' missing", name).AddTrace(syntax.NoPos, "in the attribute set under consideration")
+		}
+		return ev.Force(at.Value, pos)
+	}})
+	Register(&PrimOp{Name: "hasAttr", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+		name, err := ev.forceStringNoCtx(args[0], pos, "while evaluating the first argument passed to builtins.hasAttr")
+		if err != nil {
+			return nil, err
+		}
+		a, err := ev.forceAttrs(args[1], pos, "while evaluating the second argument passed to builtins.hasAttr")
+		if err != nil {
+			return nil, err
+		}
+		_, ok := a.GetStr(name)
+		return Bool(ok), nil
+	}})
+	Register(&PrimOp{Name: "unsafeGetAttrPos", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+		name, err := ev.forceStringNoCtx(args[0], pos, "while evaluating the first argument passed to builtins.unsafeGetAttrPos")
+		if err != nil {
+			return nil, err
+		}
+		a, err := ev.forceAttrs(args[1], pos, "while evaluating the second argument passed to builtins.unsafeGetAttrPos")
+		if err != nil {
+			return nil, err
+		}
+		at, ok := a.GetStr(name)
+		if !ok {
+			return Null{}, nil
+		}
+		return ev.posValue(at.Pos), nil
+	}})
+	Register(&PrimOp{Name: "removeAttrs", Arity: 2, Fn: primRemoveAttrs})
+	Register(&PrimOp{Name: "intersectAttrs", Arity: 2, Fn: primIntersectAttrs})
+	Register(&PrimOp{Name: "mapAttrs", Arity: 2, Fn: primMapAttrs})
+	Register(&PrimOp{Name: "functionArgs", Arity: 1, Fn: primFunctionArgs})
+}
+
+// lexOrder returns the indices of a's attributes in lexicographic order
+// of their names (a is sorted by symbol, which is not that order).
+func lexOrder(a *Attrs) []int {
+	order := make([]int, len(a.List))
+	sorted := true
+	for i := range order {
+		order[i] = i
+		if i > 0 && sorted && a.List[i].Name.String() < a.List[i-1].Name.String() {
+			sorted = false
+		}
+	}
+	if !sorted {
+		slices.SortFunc(order, func(x, y int) int {
+			return strings.Compare(a.List[x].Name.String(), a.List[y].Name.String())
+		})
+	}
+	return order
+}
+
+func primRemoveAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+	a, err := ev.forceAttrs(args[0], pos, "while evaluating the first argument passed to builtins.removeAttrs")
+	if err != nil {
+		return nil, err
+	}
+	l, err := ev.forceList(args[1], pos, "while evaluating the second argument passed to builtins.removeAttrs")
+	if err != nil {
+		return nil, err
+	}
+	var small [16]syntax.Symbol
+	names := small[:0]
+	for _, x := range l.Elems {
+		s, err := ev.forceStringNoCtx(x, pos, "while evaluating the values of the second argument passed to builtins.removeAttrs")
+		if err != nil {
+			return nil, err
+		}
+		// A name never interned cannot be in any set.
+		if sym, ok := syntax.Lookup(s); ok {
+			names = append(names, sym)
+		}
+	}
+	if len(names) == 0 || a.Len() == 0 {
+		return a, nil
+	}
+	slices.Sort(names)
+	out := make([]Attr, 0, a.Len())
+	j := 0
+	for _, at := range a.List {
+		for j < len(names) && names[j] < at.Name {
+			j++
+		}
+		if j < len(names) && names[j] == at.Name {
+			continue
+		}
+		out = append(out, at)
+	}
+	if len(out) == a.Len() {
+		return a, nil
+	}
+	ev.Stats.Attrsets++
+	if len(out) == 0 {
+		return emptyAttrs, nil
+	}
+	return &Attrs{List: out}, nil
+}
+
+func primIntersectAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+	l, err := ev.forceAttrs(args[0], pos, "while evaluating the first argument passed to builtins.intersectAttrs")
+	if err != nil {
+		return nil, err
+	}
+	r, err := ev.forceAttrs(args[1], pos, "while evaluating the second argument passed to builtins.intersectAttrs")
+	if err != nil {
+		return nil, err
+	}
+	var out []Attr
+	if l.Len() < r.Len() {
+		for _, at := range l.List {
+			if ra, ok := r.Get(at.Name); ok {
+				if out == nil {
+					out = make([]Attr, 0, l.Len())
+				}
+				out = append(out, *ra)
+			}
+		}
+	} else {
+		for _, at := range r.List {
+			if _, ok := l.Get(at.Name); ok {
+				if out == nil {
+					out = make([]Attr, 0, r.Len())
+				}
+				out = append(out, at)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return emptyAttrs, nil
+	}
+	if len(out) == r.Len() {
+		return r, nil
+	}
+	ev.Stats.Attrsets++
+	return &Attrs{List: out}, nil
+}
+
+func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+	a, err := ev.forceAttrs(args[1], pos, "while evaluating the second argument passed to builtins.mapAttrs")
+	if err != nil {
+		return nil, err
+	}
+	if a.Len() == 0 {
+		return emptyAttrs, nil
+	}
+	n := a.Len()
+	out := make([]Attr, n)
+	thunks := make([]Thunk, n)
+	argv := make([]Value, 2*n)
+	names := make([]String, n)
+	for i, at := range a.List {
+		names[i].S = at.Name.String()
+		argv[2*i], argv[2*i+1] = &names[i], at.Value
+		thunks[i] = Thunk{fn: args[0], args: argv[2*i : 2*i+2 : 2*i+2]}
+		out[i] = Attr{Name: at.Name, Value: &thunks[i]}
+	}
+	ev.Stats.Attrsets++
+	return &Attrs{List: out}, nil
+}
+
+func primFunctionArgs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+	f, err := ev.Force(args[0], pos)
+	if err != nil {
+		return nil, err
+	}
+	switch f := f.(type) {
+	case *PrimOp, *PrimOpApp:
+		return emptyAttrs, nil
+	case *Closure:
+		if f.Fn.Formals == nil || len(f.Fn.Formals.Items) == 0 {
+			return emptyAttrs, nil
+		}
+		items := f.Fn.Formals.Items
+		out := make([]Attr, len(items))
+		for i, it := range items {
+			out[i] = Attr{Name: it.Name, Value: Bool(it.Def != nil), Pos: it.P}
+		}
+		ev.Stats.Attrsets++
+		return &Attrs{List: out}, nil
+	}
+	return nil, ev.Errorf(TypeErr, pos, "'functionArgs' requires a function")
+}
