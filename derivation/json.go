@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
@@ -74,7 +75,8 @@ func (s OutputSet) jsonValue() map[string]any {
 // JSON returns the derivation in Nix's JSON form, version 4, indented
 // as `nix derivation show` prints it (keys sorted, two spaces), with a
 // final newline. Structured attributes appear as the "structuredAttrs"
-// object rather than as "__json" in "env".
+// object rather than as "__json" in "env". Text that is not UTF-8 is an
+// error, as in Nix.
 func (d *Derivation) JSON() ([]byte, error) {
 	v, err := d.jsonValue()
 	if err != nil {
@@ -93,7 +95,67 @@ func (d *Derivation) MarshalJSON() ([]byte, error) {
 	return appendJSON(nil, v, -1, 0), nil
 }
 
+// checkUTF8 refuses text JSON cannot carry, as Nix's JSON library does,
+// rather than replace bytes and show a derivation that is not this one.
+func (d *Derivation) checkUTF8() error {
+	bad := func(key, s string) error {
+		if utf8.ValidString(s) {
+			return nil
+		}
+		return jsonErr(key, "%q is not valid UTF-8", s)
+	}
+	var set func(key string, s OutputSet) error
+	set = func(key string, s OutputSet) error {
+		for _, o := range s.Outputs {
+			if err := bad(key+".outputs", o); err != nil {
+				return err
+			}
+		}
+		for k, v := range s.DynamicOutputs {
+			if err := bad(key+".dynamicOutputs", k); err != nil {
+				return err
+			}
+			if err := set(key+".dynamicOutputs."+k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, kv := range [][2]string{{"name", d.Name}, {"system", d.Platform}, {"builder", d.Builder}} {
+		if err := bad(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	for name := range d.Outputs {
+		if err := bad("outputs", name); err != nil {
+			return err
+		}
+	}
+	for _, in := range d.InputDrvs {
+		if err := set("inputs.drvs."+in.Path.String(), in.OutputSet); err != nil {
+			return err
+		}
+	}
+	for _, a := range d.Args {
+		if err := bad("args", a); err != nil {
+			return err
+		}
+	}
+	for k, v := range d.Env {
+		if err := bad("env", k); err != nil {
+			return err
+		}
+		if err := bad("env."+k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (d *Derivation) jsonValue() (map[string]any, error) {
+	if err := d.checkUTF8(); err != nil {
+		return nil, err
+	}
 	outputs := map[string]any{}
 	for name, o := range d.Outputs {
 		outputs[name] = o.jsonValue()

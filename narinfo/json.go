@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
@@ -98,6 +99,24 @@ func (pi *PathInfo) jsonValue(dir storepath.Dir, impure bool, version int) map[s
 	return m
 }
 
+// checkUTF8 refuses strings JSON cannot carry; Nix's JSON library fails
+// on them too, where encoding/json would silently replace bytes.
+func checkUTF8(key, s string) error {
+	if !utf8.ValidString(s) {
+		return jsonErr(key, "%q is not valid UTF-8", s)
+	}
+	return nil
+}
+
+func (pi *PathInfo) checkUTF8() error {
+	for i, s := range pi.Sigs {
+		if err := checkUTF8(fmt.Sprintf("signatures[%d].keyName", i), s.KeyName); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func encodeJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -117,6 +136,9 @@ func (pi *PathInfo) JSON(dir storepath.Dir, impure bool, version int) ([]byte, e
 	if err := checkVersion(version); err != nil {
 		return nil, err
 	}
+	if err := pi.checkUTF8(); err != nil {
+		return nil, err
+	}
 	return encodeJSON(pi.jsonValue(dir, impure, version))
 }
 
@@ -124,6 +146,12 @@ func (pi *PathInfo) JSON(dir storepath.Dir, impure bool, version int) ([]byte, e
 // impure, "url", "compression", "downloadHash" and "downloadSize" if set.
 func (ni *NarInfo) JSON(dir storepath.Dir, impure bool, version int) ([]byte, error) {
 	if err := checkVersion(version); err != nil {
+		return nil, err
+	}
+	if err := ni.PathInfo.checkUTF8(); err != nil {
+		return nil, err
+	}
+	if err := checkUTF8("url", ni.URL); err != nil {
 		return nil, err
 	}
 	m := ni.PathInfo.jsonValue(dir, impure, version)
