@@ -35,7 +35,13 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 	if t.expr != nil {
 		v, err = ev.eval(t.expr, t.env)
 	} else {
-		v, err = ev.CallFunction(t.fn, t.args, t.pos)
+		// Nix calls a suspended application at the position it is
+		// forced from.
+		if pos.IsValid() || !t.pos.IsValid() {
+			v, err = ev.CallFunction(t.fn, t.args, pos)
+		} else {
+			v, err = ev.CallFunction(t.fn, t.args, t.pos)
+		}
 	}
 	if err != nil {
 		// The error object itself is kept: frames added while it first
@@ -702,6 +708,26 @@ func canonPath(p string) string {
 }
 
 var _ = math.MaxInt64
+
+// determinePos is Nix's Value::determinePos: the position a value
+// carries (a set's, a lambda's, or for a suspended application its
+// function's), else fallback.
+func determinePos(v Value, fallback syntax.Pos) syntax.Pos {
+	switch x := v.(type) {
+	case *Attrs:
+		return x.Pos
+	case *Closure:
+		return x.Fn.P
+	case *Thunk:
+		switch {
+		case x.state == thunkDone:
+			return determinePos(x.val, fallback)
+		case x.state == thunkPending && x.fn != nil:
+			return determinePos(x.fn, fallback)
+		}
+	}
+	return fallback
+}
 
 // exprPos is the position Nix's Expr::getPos gives a node, used in some
 // trace frames: some nodes borrow their operand's position.

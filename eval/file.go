@@ -138,6 +138,9 @@ func (ev *Evaluator) ForceDeep(v Value) error {
 		}
 		ev.callDepth++
 		defer func() { ev.callDepth-- }()
+		if t, ok := v.(*Thunk); ok && t.fn != nil {
+			pos = determinePos(t, pos)
+		}
 		fv, err := ev.Force(v, pos)
 		if err != nil {
 			return err
