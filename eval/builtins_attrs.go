@@ -205,6 +205,13 @@ func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if a.Len() == 0 {
 		return emptyAttrs, nil
 	}
+	f := args[0]
+	if c, ok := f.(*Closure); ok {
+		// In Nix a lambda argument is a thunk until first called, and a
+		// thunk carries no position: the first error from a mapped
+		// value has none.
+		f = &Thunk{expr: c.Fn, env: c.Env}
+	}
 	n := a.Len()
 	out := make([]Attr, n)
 	thunks := make([]Thunk, n)
@@ -213,7 +220,7 @@ func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	for i, at := range a.List {
 		names[i].S = at.Name.String()
 		argv[2*i], argv[2*i+1] = &names[i], at.Value
-		thunks[i] = Thunk{fn: args[0], args: argv[2*i : 2*i+2 : 2*i+2]}
+		thunks[i] = Thunk{fn: f, args: argv[2*i : 2*i+2 : 2*i+2]}
 		out[i] = Attr{Name: at.Name, Value: &thunks[i]}
 	}
 	ev.Stats.Attrsets++

@@ -237,7 +237,7 @@ func primConcatMap(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		rl, err := ev.forceList(r, pos, "while evaluating the return value of the function passed to builtins.concatMap")
+		rl, err := ev.forceList(r, determinePos(r, determinePos(f, pos)), "while evaluating the return value of the function passed to builtins.concatMap")
 		if err != nil {
 			return nil, err
 		}
