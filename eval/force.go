@@ -326,6 +326,11 @@ func (ev *Evaluator) CopyPathToStore(path string, pos syntax.Pos) (string, error
 	}
 	sp, err := ev.IO.CopyToStore(ev, path, name)
 	if err != nil {
+		// An IO that words its errors as Nix does (without a position,
+		// as Nix's copyPathToStore) returns an *Error.
+		if e, ok := err.(*Error); ok {
+			return "", e
+		}
 		return "", ev.Errorf(EvalErr, pos, "%v", err)
 	}
 	cache[path] = sp
