@@ -79,6 +79,9 @@ func (h *Hasher) HashInput(d *Derivation) (HashModulo, error) {
 	if ty != TypeInputAddressed {
 		return HashModulo{Kind: ModuloDeferred}, nil
 	}
+	if d, err = d.hashable(); err != nil {
+		return HashModulo{}, err
+	}
 	inputs, ok, err := h.moduloInputs(d)
 	if err != nil || !ok {
 		return HashModulo{Kind: ModuloDeferred}, err
@@ -169,6 +172,9 @@ func (h *Hasher) UnparseModulo(d *Derivation) (text []byte, ok bool, err error) 
 		if k := d.Outputs[name].Kind; k != InputAddressed && k != Deferred {
 			return nil, false, fmt.Errorf("derivation %q: output %q is %s, but only input-addressed outputs have a hash modulo", d.Name, name, k)
 		}
+	}
+	if d, err = d.hashable(); err != nil {
+		return nil, false, err
 	}
 	inputs, ok, err := h.moduloInputs(d)
 	if err != nil || !ok {
@@ -341,4 +347,15 @@ func (d *Derivation) requiresFeature(f string) bool {
 		}
 	}
 	return false
+}
+
+// hashable returns d in the form Nix hashes. Nix re-encodes structured
+// attributes when it prints a derivation, so a "__json" written in
+// another style (spacing, key order) must be hashed re-encoded.
+func (d *Derivation) hashable() (*Derivation, error) {
+	if _, ok := d.Env[StructuredAttrsVar]; !ok {
+		return d, nil
+	}
+	c := d.Clone()
+	return c, c.Canonicalize()
 }
