@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -244,12 +243,4 @@ func appendNlohmannFloat(b []byte, f float64) []byte {
 		b = append(b, '0')
 	}
 	return strconv.AppendInt(b, int64(x), 10)
-}
-
-// sortedStrings is a helper for tests and callers that need a stable
-// list from a set.
-func sortedStrings(s []string) []string {
-	s = slices.Clone(s)
-	slices.Sort(s)
-	return s
 }
