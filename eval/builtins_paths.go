@@ -19,6 +19,46 @@ func init() {
 	Register(&PrimOp{Name: "readDir", Arity: 1, Fn: primReadDir})
 	Register(&PrimOp{Name: "readFileType", Arity: 1, Fn: primReadFileType})
 	Register(&PrimOp{Name: "pathExists", Arity: 1, Fn: primPathExists})
+	Register(&PrimOp{Name: "baseNameOf", Arity: 1, Fn: primBaseNameOf})
+	Register(&PrimOp{Name: "dirOf", Arity: 1, Fn: primDirOf})
+}
+
+func primBaseNameOf(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+	s, ctx, err := ev.CoerceToString(pos, args[0], "while evaluating the first argument passed to builtins.baseNameOf", false, false)
+	if err != nil {
+		return nil, err
+	}
+	// One trailing slash is dropped, as Nix always has.
+	if len(s) > 1 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return StrCtx(s[strings.LastIndexByte(s, '/')+1:], ctx), nil
+}
+
+func primDirOf(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+	v, err := ev.Force(args[0], pos)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := v.(Path); ok {
+		i := strings.LastIndexByte(string(p), '/')
+		if i <= 0 {
+			return Path("/"), nil
+		}
+		return p[:i], nil
+	}
+	s, ctx, err := ev.CoerceToString(pos, v, "while evaluating the first argument passed to 'builtins.dirOf'", false, false)
+	if err != nil {
+		return nil, err
+	}
+	switch i := strings.LastIndexByte(s, '/'); i {
+	case -1:
+		return StrCtx(".", ctx), nil
+	case 0:
+		return StrCtx("/", ctx), nil
+	default:
+		return StrCtx(s[:i], ctx), nil
+	}
 }
 
 // StoreIO is implemented by an IO backed by a Nix store. Without it, no
@@ -121,6 +161,15 @@ func SortContextNixOrder(ctx Context) []string {
 		return out[i] < out[j]
 	})
 	return out
+}
+
+// ResolveSymlinks resolves the symlinks in an absolute path as Nix does:
+// all of them, or (all false) all but a final one.
+func (ev *Evaluator) ResolveSymlinks(p string, all bool) (string, error) {
+	if all {
+		return ev.resolveSymlinks(p, resolveFull)
+	}
+	return ev.resolveSymlinks(p, resolveAncestors)
 }
 
 // resolveSymlinks follows symlinks in p as Nix's SourceAccessor does:

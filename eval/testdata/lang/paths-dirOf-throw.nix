@@ -1,0 +1,1 @@
+dirOf (throw "x")
