@@ -253,7 +253,8 @@ func (ev *Evaluator) evalSelect(e *syntax.Select, env *Env) (Value, error) {
 	}
 	var pos2 syntax.Pos
 	fail := func(err error) (Value, error) {
-		if pos2.IsValid() {
+		// Nix leaves out selections made by its derivation wrapper.
+		if pos2.IsValid() && !ev.inDerivationInternal(pos2) {
 			asError(ev, err).AddTracef(pos2, "while evaluating the attribute '%s'", ev.showAttrPath(e.Path, env))
 		}
 		return nil, err
