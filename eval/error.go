@@ -120,8 +120,9 @@ func (e *Error) Render(showTrace bool) string {
 					printTrace(&b, t, pos(t.Pos), &count)
 				}
 			} else {
+				// Nix means to forget the frames seen here, but clears a
+				// copy of its set; keep them, as its output does.
 				fmt.Fprintf(&b, "\n(%d duplicate frames omitted)\n", len(skipped))
-				seen = map[key]bool{}
 			}
 			skipped = skipped[:0]
 		}
