@@ -2,6 +2,8 @@ package eval
 
 import "github.com/cairn-nix/cairn/syntax"
 
+// Helpers for the store glue (package evalstore) and Nix's internal files.
+
 // DerivationInternalFile is the name under which Nix evaluates its
 // `derivation` wrapper (derivation.nix); positions in it print so.
 const DerivationInternalFile = "«nix-internal»/derivation-internal.nix"
@@ -11,4 +13,15 @@ const DerivationInternalFile = "«nix-internal»/derivation-internal.nix"
 func (ev *Evaluator) inDerivationInternal(p syntax.Pos) bool {
 	f := ev.fs.File(p)
 	return f != nil && f.Kind == syntax.OriginPath && f.Name == DerivationInternalFile
+}
+
+// AddCallDepth counts one more level of nesting, as Nix's addCallDepth
+// does for recursive builtins (printing JSON, for one), and fails past
+// max-call-depth. Call done when the level is left.
+func (ev *Evaluator) AddCallDepth(pos syntax.Pos) (done func(), err error) {
+	if ev.callDepth > ev.Settings.MaxCallDepth {
+		return nil, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
+	}
+	ev.callDepth++
+	return func() { ev.callDepth-- }, nil
 }
