@@ -1,0 +1,205 @@
+package evalstore
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/cairn-nix/cairn/derivation"
+	"github.com/cairn-nix/cairn/eval"
+	"github.com/cairn-nix/cairn/storepath"
+	"github.com/cairn-nix/cairn/syntax"
+)
+
+// Store is what evaluation needs from a Nix store. The local store
+// implements it; without one, no path is valid and nothing is written.
+type Store interface {
+	// IsValidPath reports whether p is in the store.
+	IsValidPath(p storepath.StorePath) (bool, error)
+	// QueryReferences returns the references of a valid path.
+	QueryReferences(p storepath.StorePath) ([]storepath.StorePath, error)
+	// ReadDerivation reads a valid .drv file.
+	ReadDerivation(p storepath.StorePath) (*derivation.Derivation, error)
+	// AddToStore adds the object at p, whose NAR serialisation dump
+	// writes, with its content address and references. p has been
+	// computed from them already.
+	AddToStore(p storepath.StorePath, ca storepath.ContentAddress, refs storepath.References, dump func(w io.Writer) error) error
+}
+
+// Options configure the glue.
+type Options struct {
+	// Store is the store paths are checked in and added to; nil for none.
+	Store Store
+	// ReadOnly computes store paths without adding anything, as Nix's
+	// read-only mode (nix-instantiate --eval) does.
+	ReadOnly bool
+}
+
+// IO is the evaluator's access to files and the store: files are read
+// from the local file system, store paths computed with the store-format
+// packages, and written to Options.Store unless read-only.
+type IO struct {
+	dir      storepath.Dir
+	store    Store
+	readOnly bool
+
+	// drvs are the derivations instantiated in this evaluation, which
+	// read-only mode cannot read back from a store.
+	drvs   map[storepath.StorePath]*derivation.Derivation
+	hasher *derivation.Hasher
+
+	derivationFn eval.Value // the evaluated derivation.nix
+}
+
+// NewIO returns an IO for the store directory dir.
+func NewIO(dir string, opts Options) (*IO, error) {
+	d, err := storepath.NewDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("store directory '%s': %w", dir, err)
+	}
+	g := &IO{dir: d, store: opts.Store, readOnly: opts.ReadOnly || opts.Store == nil,
+		drvs: map[storepath.StorePath]*derivation.Derivation{}}
+	g.hasher = &derivation.Hasher{Dir: d, Read: g.readDerivation}
+	return g, nil
+}
+
+// New returns an evaluator wired to the glue: its IO and the store
+// builtins (which every evaluator has once this package is linked in).
+func New(settings eval.Settings, opts Options) (*eval.Evaluator, error) {
+	dir := settings.StoreDir
+	if dir == "" {
+		dir = storepath.DefaultDir
+	}
+	g, err := NewIO(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	return eval.New(g, settings), nil
+}
+
+// Install replaces an evaluator's IO with the glue's.
+func Install(ev *eval.Evaluator, opts Options) error {
+	g, err := NewIO(ev.Settings.StoreDir, opts)
+	if err != nil {
+		return err
+	}
+	ev.IO = g
+	return nil
+}
+
+// ioOf returns the glue state of ev; an evaluator made without the glue
+// gets a read-only one with no store, so the store builtins still work.
+func ioOf(ev *eval.Evaluator) *IO {
+	if g, ok := ev.IO.(*IO); ok {
+		return g
+	}
+	if g, ok := ev.Extra["evalstore"].(*IO); ok {
+		return g
+	}
+	g, err := NewIO(ev.Settings.StoreDir, Options{ReadOnly: true})
+	if err != nil {
+		g, _ = NewIO(storepath.DefaultDir, Options{ReadOnly: true})
+	}
+	ev.Extra["evalstore"] = g
+	return g
+}
+
+// Dir returns the store directory.
+func (g *IO) Dir() storepath.Dir { return g.dir }
+
+// Derivation returns a derivation instantiated in this evaluation.
+func (g *IO) Derivation(p storepath.StorePath) (*derivation.Derivation, bool) {
+	d, ok := g.drvs[p]
+	return d, ok
+}
+
+func (g *IO) readDerivation(p storepath.StorePath) (*derivation.Derivation, error) {
+	if d, ok := g.drvs[p]; ok {
+		return d, nil
+	}
+	if g.store == nil {
+		return nil, fmt.Errorf("path '%s' is not valid", g.dir.Print(p))
+	}
+	return g.store.ReadDerivation(p)
+}
+
+func (g *IO) isValid(p storepath.StorePath) bool {
+	if g.store == nil {
+		return false
+	}
+	ok, err := g.store.IsValidPath(p)
+	return err == nil && ok
+}
+
+// The file system side of eval.IO.
+
+func (*IO) ReadFile(path string) ([]byte, error) { return os.ReadFile(path) }
+
+func (*IO) ReadDir(path string) (map[string]string, error) {
+	return eval.DefaultIO{}.ReadDir(path)
+}
+
+func (*IO) Lstat(path string) (string, error) { return eval.DefaultIO{}.Lstat(path) }
+
+func (*IO) Readlink(path string) (string, error) { return os.Readlink(path) }
+
+// CopyToStore adds a source path to the store as `"${./path}"` does:
+// the NAR of the path (a final symlink stays a symlink), hashed with
+// sha256, named name.
+func (g *IO) CopyToStore(ev *eval.Evaluator, path, name string) (string, error) {
+	p, err := ev.ResolveSymlinks(path, false)
+	if err != nil {
+		return "", err
+	}
+	sp, err := g.addPath(ev, p, name, storepath.NAR, nil, syntax.NoPos)
+	if err != nil {
+		return "", err
+	}
+	return g.dir.Print(sp), nil
+}
+
+// RealiseContext checks that the store paths of a context are valid, as
+// Nix does before reading a path with a context. Derivation outputs
+// would have to be built, which Cairn cannot do yet.
+func (g *IO) RealiseContext(ev *eval.Evaluator, ctx eval.Context) error {
+	var built []string
+	for _, e := range eval.SortContextNixOrder(ctx) {
+		full := eval.ContextStorePath(e)
+		sp, err := g.dir.Parse(full)
+		if err != nil || !g.isValid(sp) {
+			base := strings.TrimPrefix(full, g.dir.Path()+"/")
+			return ev.Errorf(eval.EvalErr, syntax.NoPos, "path '%s' is not valid", base)
+		}
+		if strings.HasPrefix(e, "!") {
+			built = append(built, e)
+		}
+	}
+	if len(built) > 0 {
+		return ev.Errorf(eval.EvalErr, syntax.NoPos, "cannot build '%s' during evaluation: building derivations is not implemented in Cairn yet", eval.DisplayContextElem(built[0]))
+	}
+	return nil
+}
+
+// FileContext gives a file read from the store the references of its
+// store path that occur in its contents.
+func (g *IO) FileContext(path string, contents []byte) eval.Context {
+	if g.store == nil {
+		return nil
+	}
+	sp, _, err := g.dir.SplitPath(path)
+	if err != nil {
+		return nil
+	}
+	refs, err := g.store.QueryReferences(sp)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, r := range refs {
+		if strings.Contains(string(contents), r.HashPart()) {
+			out = append(out, g.dir.Print(r))
+		}
+	}
+	return eval.NewContext(out...)
+}

@@ -1,0 +1,1 @@
+derivationStrict { name = ""; builder = "/bin/sh"; system = "x"; }

@@ -1,0 +1,1 @@
+derivation { name = "e"; builder = "/bin/sh"; system = "x86_64-linux"; __structuredAttrs = true; f = x: x; }

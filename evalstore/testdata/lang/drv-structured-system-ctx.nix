@@ -1,0 +1,1 @@
+derivation { name = "e"; builder = "/bin/sh"; system = "${./src/file}"; __structuredAttrs = true; }

@@ -1,0 +1,1 @@
+builtins.path { path = ./src/file; sha256 = "abc"; }

@@ -1,0 +1,1 @@
+builtins.path { path = ./src; filter = p: t: "yes"; }

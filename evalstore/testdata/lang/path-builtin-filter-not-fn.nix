@@ -1,0 +1,1 @@
+builtins.path { path = ./src; filter = 1; }

@@ -1,0 +1,1 @@
+builtins.toFile "x" "${derivation { name = "d"; builder = "/bin/sh"; system = "x86_64-linux"; }}"
