@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cairn-nix/cairn/eval"
+	"github.com/cairn-nix/cairn/evalstore"
 	"github.com/cairn-nix/cairn/syntax"
 )
 
@@ -145,7 +146,9 @@ func (a *evalArgs) newEvaluator(env *Env) (*eval.Evaluator, error) {
 	if np := os.Getenv("NIX_PATH"); np != "" {
 		s.NixPath = append(s.NixPath, splitNixPath(np)...)
 	}
-	return eval.New(nil, s), nil
+	// No local store yet: store paths are computed, never written, as in
+	// Nix's read-only mode.
+	return evalstore.New(s, evalstore.Options{ReadOnly: true})
 }
 
 // splitNixPath splits NIX_PATH on ':' except inside URLs ("https://").
