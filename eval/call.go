@@ -19,8 +19,12 @@ func (ev *Evaluator) CallFunction(fn Value, args []Value, pos syntax.Pos) (Value
 		return nil, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
 	}
 	ev.callDepth++
-	defer func() { ev.callDepth-- }()
+	v, err := ev.callFunction(fn, args, pos)
+	ev.callDepth--
+	return v, err
+}
 
+func (ev *Evaluator) callFunction(fn Value, args []Value, pos syntax.Pos) (Value, error) {
 	cur, err := ev.Force(fn, pos)
 	if err != nil {
 		return nil, err

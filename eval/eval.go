@@ -136,11 +136,7 @@ func (ev *Evaluator) eval(e syntax.Expr, env *Env) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		args := make([]Value, len(e.Args))
-		for i, a := range e.Args {
-			args[i] = ev.thunk(a, env)
-		}
-		return ev.CallFunction(fn, args, e.P)
+		return ev.evalCall(e, fn, env)
 	case *syntax.Let:
 		env2 := ev.letEnv(e.Attrs, env)
 		return ev.eval(e.Body, env2)
@@ -747,4 +743,46 @@ func exprPos(e syntax.Expr) syntax.Pos {
 		return syntax.NoPos
 	}
 	return e.Pos()
+}
+
+// evalCall applies fn to the arguments of e. Calls of Nix functions take
+// their arguments one at a time without building an argument slice, and a
+// builtin given exactly its arity is called directly; anything else goes
+// through CallFunction.
+func (ev *Evaluator) evalCall(e *syntax.Call, fn Value, env *Env) (Value, error) {
+	if ev.callDepth > ev.Settings.MaxCallDepth {
+		return nil, ev.Errorf(StackOverflowErr, e.P, "stack overflow; max-call-depth exceeded")
+	}
+	ev.callDepth++
+	defer func() { ev.callDepth-- }()
+	if op, ok := fn.(*PrimOp); ok && op.Arity == len(e.Args) {
+		args := make([]Value, len(e.Args))
+		for i, a := range e.Args {
+			args[i] = ev.thunk(a, env)
+		}
+		return ev.callPrimOp(op, args, e.P)
+	}
+	cur := fn
+	for i, a := range e.Args {
+		c, ok := cur.(*Closure)
+		if !ok {
+			rest := make([]Value, len(e.Args)-i)
+			for j, a := range e.Args[i:] {
+				rest[j] = ev.thunk(a, env)
+			}
+			return ev.callFunction(cur, rest, e.P)
+		}
+		ev.Stats.Calls++
+		v, err := ev.callLambda(c, ev.thunk(a, env), e.P)
+		if err != nil {
+			return nil, err
+		}
+		cur = v
+		if i+1 < len(e.Args) {
+			if cur, err = ev.Force(cur, e.P); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return cur, nil
 }
