@@ -33,9 +33,9 @@ func (ev *Evaluator) EqValues(a, b Value, pos syntax.Pos, ctx string) (bool, err
 }
 
 func (ev *Evaluator) eqValues(a, b Value, pos syntax.Pos, ctx string, byRef bool) (bool, error) {
-	if byRef && sameValue(a, b) {
-		return true, nil
-	}
+	// Nix forces both sides before its identity shortcut, so a value
+	// compared with itself still fails if it throws.
+	a0, b0 := a, b
 	if ev.callDepth > ev.Settings.MaxCallDepth {
 		return false, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
 	}
@@ -48,6 +48,9 @@ func (ev *Evaluator) eqValues(a, b Value, pos syntax.Pos, ctx string, byRef bool
 	b, err = ev.Force(b, pos)
 	if err != nil {
 		return false, err
+	}
+	if byRef && sameValue(a0, b0) {
+		return true, nil
 	}
 	switch x := a.(type) {
 	case Int:
