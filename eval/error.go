@@ -3,6 +3,8 @@ package eval
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cairn-nix/cairn/syntax"
 )
@@ -159,7 +161,98 @@ func (e *Error) Render(showTrace bool) string {
 	if len(e.Suggestions) > 0 {
 		b.WriteString("Did you mean " + joinSuggestions(e.Suggestions) + "?\n")
 	}
-	return syntax.IndentMessage("error: ", b.String())
+	return FilterTerminal(syntax.IndentMessage("error: ", b.String()))
+}
+
+// FilterTerminal is what Nix's logger does to a message before printing
+// it to a non-terminal: escape sequences, CR and BEL removed, and tabs
+// expanded to the next multiple of 8 columns, columns being counted from
+// the start of the whole message (newlines do not reset the count).
+func FilterTerminal(s string) string {
+	if !strings.ContainsAny(s, "\t\r\a\x1b") {
+		return s
+	}
+	var b strings.Builder
+	w := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == 0x1b:
+			i = skipEscape(s, i)
+		case c == '\t':
+			for {
+				w++
+				b.WriteByte(' ')
+				if w%8 == 0 {
+					break
+				}
+			}
+			i++
+		case c == '\r' || c == '\a':
+			i++
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || n > 1 {
+				w += runeWidth(r)
+			} else {
+				w++
+			}
+			b.WriteString(s[i : i+n])
+			i += n
+		}
+	}
+	return b.String()
+}
+
+// skipEscape returns the index after the escape sequence at s[i].
+func skipEscape(s string, i int) int {
+	i++
+	switch {
+	case i < len(s) && s[i] == '[':
+		i++
+		for i < len(s) && s[i] >= 0x30 && s[i] <= 0x3f {
+			i++
+		}
+		for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
+			i++
+		}
+		if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
+			i++
+		}
+	case i < len(s) && s[i] == ']':
+		i++
+		for i < len(s) && s[i] != 0x1b && s[i] != '\a' {
+			i++
+		}
+		if i < len(s) {
+			v := s[i]
+			i++
+			if v == 0x1b && i < len(s) && s[i] == '\\' {
+				i++
+			}
+		}
+	case i < len(s) && s[i] >= 0x40 && s[i] <= 0x5f:
+		i++
+	}
+	return i
+}
+
+// runeWidth approximates the terminal width of a character: 0 for
+// control and combining characters, 2 for wide East Asian ones.
+func runeWidth(r rune) int {
+	switch {
+	case r < 0x20 || r >= 0x7f && r < 0xa0:
+		return 0
+	case r < 0x300:
+		return 1
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r):
+		return 0
+	case r >= 0x1100 && r <= 0x115f, r >= 0x2e80 && r <= 0xa4cf && r != 0x303f, r >= 0xac00 && r <= 0xd7a3,
+		r >= 0xf900 && r <= 0xfaff, r >= 0xfe30 && r <= 0xfe4f, r >= 0xff00 && r <= 0xff60, r >= 0xffe0 && r <= 0xffe6,
+		r >= 0x1f300 && r <= 0x1f64f, r >= 0x1f900 && r <= 0x1f9ff, r >= 0x20000 && r <= 0x3fffd:
+		return 2
+	}
+	return 1
 }
 
 func printTrace(b *strings.Builder, t Trace, p syntax.Position, count *int) {
