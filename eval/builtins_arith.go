@@ -271,7 +271,9 @@ func (ev *Evaluator) compareForced(a, b Value) (bool, error) {
 				if i == len(x.Elems) {
 					return true, nil
 				}
-				eq, err := ev.EqValues(x.Elems[i], y.Elems[i], syntax.NoPos, "")
+				// Nix's eqValues: the very same value is equal to itself,
+				// even a function.
+				eq, err := ev.eqValues(x.Elems[i], y.Elems[i], syntax.NoPos, "", true)
 				if err != nil {
 					return false, err
 				}

@@ -46,7 +46,7 @@ func init() {
 			return nil, err
 		}
 		for _, x := range l.Elems {
-			eq, err := ev.EqValues(args[0], x, pos, "while searching for the presence of the given element in the list")
+			eq, err := ev.eqValues(args[0], x, pos, "while searching for the presence of the given element in the list", true)
 			if err != nil {
 				return nil, err
 			}

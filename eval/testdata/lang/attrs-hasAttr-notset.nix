@@ -1,0 +1,1 @@
+builtins.hasAttr "x" 1

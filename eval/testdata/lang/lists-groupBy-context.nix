@@ -1,0 +1,1 @@
+builtins.groupBy (x: "${builtins.placeholder "out"}") [ 1 ]
