@@ -1,0 +1,1 @@
+builtins.fetchGit { type = "git"; url = "x"; }

@@ -1,0 +1,1 @@
+builtins.fetchTarball { url = "https://example.com/foo.tar.gz"; name = "~wobble~"; }

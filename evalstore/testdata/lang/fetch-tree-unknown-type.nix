@@ -1,0 +1,1 @@
+builtins.fetchTree { type = "foo"; a = 1; b = true; c = "x"; }

@@ -1,0 +1,1 @@
+builtins.fetchurl { url = "a"; foo = 1; }
