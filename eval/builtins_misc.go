@@ -29,8 +29,8 @@ func init() {
 	RegisterValue("langVersion", func(ev *Evaluator) Value { return Int(6) })
 	RegisterValue("nixVersion", func(ev *Evaluator) Value { return Str(NixVersion) })
 	RegisterValue("storeDir", func(ev *Evaluator) Value { return Str(ev.Settings.StoreDir) })
-	RegisterValue("currentSystem", func(ev *Evaluator) Value { return Str(ev.Settings.CurrentSystem) })
-	RegisterValue("currentTime", func(ev *Evaluator) Value { return Int(time.Now().Unix()) })
+	RegisterImpureValue("currentSystem", func(ev *Evaluator) Value { return Str(ev.Settings.CurrentSystem) })
+	RegisterImpureValue("currentTime", func(ev *Evaluator) Value { return Int(time.Now().Unix()) })
 	Register(&PrimOp{Name: "toPath", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		p, ctx, err := ev.CoerceToPath(pos, args[0], "while evaluating the first argument passed to builtins.toPath")
 		if err != nil {

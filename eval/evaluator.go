@@ -142,9 +142,10 @@ func fileTypeName(m os.FileMode) string {
 // Builtin registry: topic files add their builtins in init functions.
 
 type builtinEntry struct {
-	op    *PrimOp
-	value func(ev *Evaluator) Value // for constants
-	name  string
+	op     *PrimOp
+	value  func(ev *Evaluator) Value // for constants
+	name   string
+	impure bool // absent in pure evaluation mode
 }
 
 var (
@@ -166,12 +167,25 @@ func RegisterValue(name string, value func(ev *Evaluator) Value) {
 	registry = append(registry, builtinEntry{value: value, name: name})
 }
 
+// RegisterImpureValue adds a builtin constant that pure evaluation mode
+// leaves out (Nix's impureOnly, e.g. currentTime).
+func RegisterImpureValue(name string, value func(ev *Evaluator) Value) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	registry = append(registry, builtinEntry{value: value, name: name, impure: true})
+}
+
 func (ev *Evaluator) initBuiltins() {
 	registryMu.Lock()
 	entries := append([]builtinEntry(nil), registry...)
 	registryMu.Unlock()
 	b := NewAttrsBuilder(len(entries) + 1)
+	hidden := map[string]bool{}
 	for _, e := range entries {
+		if e.impure && ev.Settings.PureEval {
+			hidden["__"+e.name] = true
+			continue
+		}
 		if e.op != nil {
 			b.Set(e.name, e.op)
 		} else {
@@ -191,10 +205,14 @@ func (ev *Evaluator) initBuiltins() {
 	}
 	ev.builtins = builtins
 
-	syms := make([]syntax.Symbol, len(globalNames))
-	vals := make([]Value, len(globalNames))
-	for i, n := range globalNames {
-		syms[i] = syntax.Intern(n)
+	syms := make([]syntax.Symbol, 0, len(globalNames))
+	vals := make([]Value, 0, len(globalNames))
+	for _, n := range globalNames {
+		if hidden[n] {
+			continue
+		}
+		i := len(syms)
+		syms, vals = append(syms, syntax.Intern(n)), append(vals, nil)
 		switch n {
 		case "true":
 			vals[i] = Bool(true)
