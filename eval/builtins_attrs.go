@@ -19,11 +19,11 @@ func init() {
 		if a.Len() == 0 {
 			return emptyList, nil
 		}
-		order := lexOrder(a)
+		order, names := lexOrder(a)
 		out := make([]Value, len(order))
 		strs := make([]String, len(order))
 		for i, k := range order {
-			strs[i].S = a.List[k].Name.String()
+			strs[i].S = names[k]
 			out[i] = &strs[i]
 		}
 		ev.Stats.Lists++
@@ -37,7 +37,7 @@ func init() {
 		if a.Len() == 0 {
 			return emptyList, nil
 		}
-		order := lexOrder(a)
+		order, _ := lexOrder(a)
 		out := make([]Value, len(order))
 		for i, k := range order {
 			out[i] = a.List[k].Value
@@ -94,22 +94,23 @@ func init() {
 }
 
 // lexOrder returns the indices of a's attributes in lexicographic order
-// of their names (a is sorted by symbol, which is not that order).
-func lexOrder(a *Attrs) []int {
+// of their names (a is sorted by symbol, which is not that order), and
+// the names.
+func lexOrder(a *Attrs) ([]int, []string) {
+	names := make([]string, len(a.List))
 	order := make([]int, len(a.List))
 	sorted := true
 	for i := range order {
 		order[i] = i
-		if i > 0 && sorted && a.List[i].Name.String() < a.List[i-1].Name.String() {
+		names[i] = a.List[i].Name.String()
+		if i > 0 && names[i] < names[i-1] {
 			sorted = false
 		}
 	}
 	if !sorted {
-		slices.SortFunc(order, func(x, y int) int {
-			return strings.Compare(a.List[x].Name.String(), a.List[y].Name.String())
-		})
+		slices.SortFunc(order, func(x, y int) int { return strings.Compare(names[x], names[y]) })
 	}
-	return order
+	return order, names
 }
 
 func primRemoveAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
