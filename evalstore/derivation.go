@@ -438,11 +438,9 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 	return res.Build(), nil
 }
 
-// writeDerivation computes the .drv path and, unless read-only, writes it.
+// writeDerivation computes the .drv path of d (canonical already) and,
+// unless read-only, writes it.
 func (g *IO) writeDerivation(d *derivation.Derivation) (storepath.StorePath, error) {
-	if g.readOnly || g.store == nil {
-		return d.StorePath(g.dir)
-	}
 	text, err := d.ATerm(g.dir)
 	if err != nil {
 		return storepath.StorePath{}, err
