@@ -135,7 +135,7 @@ func primRemoveAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 		}
 	}
 	if len(names) == 0 || a.Len() == 0 {
-		return a, nil
+		return sameAttrs(a), nil
 	}
 	slices.Sort(names)
 	out := make([]Attr, 0, a.Len())
@@ -150,13 +150,22 @@ func primRemoveAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 		out = append(out, at)
 	}
 	if len(out) == a.Len() {
-		return a, nil
+		return sameAttrs(a), nil
 	}
 	ev.Stats.Attrsets++
 	if len(out) == 0 {
 		return emptyAttrs, nil
 	}
 	return &Attrs{List: out}, nil
+}
+
+// sameAttrs is a builtin's result with the same attributes as a: a
+// itself, unless a carries a position, which a new set does not have.
+func sameAttrs(a *Attrs) *Attrs {
+	if !a.Pos.IsValid() {
+		return a
+	}
+	return &Attrs{List: a.List}
 }
 
 func primIntersectAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
@@ -192,7 +201,7 @@ func primIntersectAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, err
 		return emptyAttrs, nil
 	}
 	if len(out) == r.Len() {
-		return r, nil
+		return sameAttrs(r), nil
 	}
 	ev.Stats.Attrsets++
 	return &Attrs{List: out}, nil
