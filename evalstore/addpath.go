@@ -158,7 +158,7 @@ func readFlat(p string) ([]byte, error) {
 func (g *IO) addPath(ev *eval.Evaluator, p, name string, method storepath.Method, filter pathFilter, pos syntax.Pos) (storepath.StorePath, error) {
 	var (
 		h    nixhash.Hash
-		data []byte // the NAR, kept when it is to be written
+		data []byte // what is to be written: the NAR, or the flat file
 	)
 	keep := !g.readOnly && g.store != nil
 	if method == storepath.Flat {
@@ -167,13 +167,7 @@ func (g *IO) addPath(ev *eval.Evaluator, p, name string, method storepath.Method
 			return storepath.StorePath{}, g.wrap(ev, err)
 		}
 		h = nixhash.Sum(nixhash.SHA256, contents)
-		if keep {
-			var buf bytes.Buffer
-			if err := nar.DumpBytes(&buf, contents); err != nil {
-				return storepath.StorePath{}, g.wrap(ev, err)
-			}
-			data = buf.Bytes()
-		}
+		data = contents
 	} else {
 		hs := nixhash.NewHasher(nixhash.SHA256)
 		var w io.Writer = hs
@@ -192,13 +186,12 @@ func (g *IO) addPath(ev *eval.Evaluator, p, name string, method storepath.Method
 		return storepath.StorePath{}, g.wrap(ev, err)
 	}
 	if keep {
-		ca := storepath.ContentAddress{Method: method, Hash: h}
-		err := g.store.AddToStore(sp, ca, storepath.References{}, func(w io.Writer) error {
-			_, err := w.Write(data)
-			return err
-		})
+		got, err := g.store.AddDump(bytes.NewReader(data), name, method, nixhash.SHA256, nil)
 		if err != nil {
 			return storepath.StorePath{}, g.wrap(ev, err)
+		}
+		if got != sp {
+			return storepath.StorePath{}, ev.Errorf(eval.EvalErr, syntax.NoPos, "store added '%s' as '%s', not as the computed '%s'", p, g.dir.Print(got), g.dir.Print(sp))
 		}
 	}
 	return sp, nil
@@ -332,7 +325,7 @@ func addPathBuiltin(ev *eval.Evaluator, pos syntax.Pos, name, path string, filte
 				return storepath.StorePath{}, err
 			}
 			if base, _, err := g.dir.SplitPath(path); err == nil && g.store != nil {
-				refs.Others, _ = g.store.QueryReferences(base)
+				refs.Others, _ = g.store.References(base)
 			}
 		}
 		var filter pathFilter

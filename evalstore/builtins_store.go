@@ -1,11 +1,10 @@
 package evalstore
 
 import (
-	"io"
+	"fmt"
 	"strings"
 
 	"github.com/cairn-nix/cairn/eval"
-	"github.com/cairn-nix/cairn/nar"
 	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
 	"github.com/cairn-nix/cairn/syntax"
@@ -72,10 +71,11 @@ func (g *IO) addText(name, text string, refs []storepath.StorePath) (storepath.S
 		return sp, err
 	}
 	if !g.readOnly && g.store != nil {
-		ca := storepath.ContentAddress{Method: storepath.Text, Hash: h}
-		err = g.store.AddToStore(sp, ca, storepath.References{Others: refs}, func(w io.Writer) error {
-			return nar.DumpBytes(w, []byte(text))
-		})
+		got, err := g.store.AddText(name, text, refs)
+		if err == nil && got != sp {
+			err = fmt.Errorf("store added text '%s' as '%s', not as the computed '%s'", name, g.dir.Print(got), g.dir.Print(sp))
+		}
+		return sp, err
 	}
 	return sp, err
 }

@@ -542,7 +542,7 @@ func (g *IO) closure(ev *eval.Evaluator, p storepath.StorePath) ([]storepath.Sto
 			return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "path '%s' is not valid", g.dir.Print(cur))
 		}
 		out = append(out, cur)
-		refs, err := g.store.QueryReferences(cur)
+		refs, err := g.store.References(cur)
 		if err != nil {
 			return nil, g.wrap(ev, err)
 		}

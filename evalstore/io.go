@@ -8,23 +8,26 @@ import (
 
 	"github.com/cairn-nix/cairn/derivation"
 	"github.com/cairn-nix/cairn/eval"
+	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
 	"github.com/cairn-nix/cairn/syntax"
 )
 
-// Store is what evaluation needs from a Nix store. The local store
-// implements it; without one, no path is valid and nothing is written.
+// Store is what evaluation needs from a Nix store; the local store
+// (store.Local) implements it. Without one, no path is valid and nothing
+// is written.
 type Store interface {
-	// IsValidPath reports whether p is in the store.
-	IsValidPath(p storepath.StorePath) (bool, error)
-	// QueryReferences returns the references of a valid path.
-	QueryReferences(p storepath.StorePath) ([]storepath.StorePath, error)
+	// IsValid reports whether p is in the store.
+	IsValid(p storepath.StorePath) (bool, error)
+	// References returns the references of a valid path.
+	References(p storepath.StorePath) ([]storepath.StorePath, error)
 	// ReadDerivation reads a valid .drv file.
 	ReadDerivation(p storepath.StorePath) (*derivation.Derivation, error)
-	// AddToStore adds the object at p, whose NAR serialisation dump
-	// writes, with its content address and references. p has been
-	// computed from them already.
-	AddToStore(p storepath.StorePath, ca storepath.ContentAddress, refs storepath.References, dump func(w io.Writer) error) error
+	// AddDump adds an object given as a NAR (method NAR) or as the bytes
+	// of a regular file (method Flat), content-addressed with algo.
+	AddDump(r io.Reader, name string, method storepath.Method, algo nixhash.Algorithm, refs []storepath.StorePath) (storepath.StorePath, error)
+	// AddText adds a text object (a .drv file, builtins.toFile).
+	AddText(name, text string, refs []storepath.StorePath) (storepath.StorePath, error)
 }
 
 // Options configure the glue.
@@ -128,7 +131,7 @@ func (g *IO) isValid(p storepath.StorePath) bool {
 	if g.store == nil {
 		return false
 	}
-	ok, err := g.store.IsValidPath(p)
+	ok, err := g.store.IsValid(p)
 	return err == nil && ok
 }
 
@@ -191,7 +194,7 @@ func (g *IO) FileContext(path string, contents []byte) eval.Context {
 	if err != nil {
 		return nil
 	}
-	refs, err := g.store.QueryReferences(sp)
+	refs, err := g.store.References(sp)
 	if err != nil {
 		return nil
 	}
