@@ -140,10 +140,10 @@ func (ev *Evaluator) emitWarning(s string) {
 	}
 }
 
-// realisePath turns an import/readFile argument into a filesystem path.
+// realisePath turns an import argument into a filesystem path, its
+// context realised (symlinks are left to ResolveExprPath).
 func (ev *Evaluator) realisePath(pos syntax.Pos, v Value) (string, error) {
-	p, _, err := ev.CoerceToPath(syntax.NoPos, v, "while realising the context of a path")
-	return p, err
+	return ev.realiseFile(v, resolveNone)
 }
 
 func primImport(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
