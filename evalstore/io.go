@@ -52,7 +52,7 @@ type IO struct {
 	drvs   map[storepath.StorePath]*derivation.Derivation
 	hasher *derivation.Hasher
 
-	derivationFn eval.Value // the evaluated derivation.nix
+	importedDrvFn eval.Value // the evaluated imported-drv-to-derivation.nix
 }
 
 // NewIO returns an IO for the store directory dir.
@@ -78,7 +78,9 @@ func New(settings eval.Settings, opts Options) (*eval.Evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return eval.New(g, settings), nil
+	ev := eval.New(g, settings)
+	ev.Extra["importDerivation"] = importDerivation
+	return ev, nil
 }
 
 // Install replaces an evaluator's IO with the glue's.
@@ -88,6 +90,7 @@ func Install(ev *eval.Evaluator, opts Options) error {
 		return err
 	}
 	ev.IO = g
+	ev.Extra["importDerivation"] = importDerivation
 	return nil
 }
 

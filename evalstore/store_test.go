@@ -113,3 +113,29 @@ in [ b.drvPath "${./f}" (builtins.path { path = ./f; recursive = false; }) ]`
 		t.Errorf("%d paths added by dump, want 2", st.dumps)
 	}
 }
+
+// TestImportDerivation checks import of a .drv in the store against
+// `nix-instantiate --eval --read-write-mode` of the same expression.
+func TestImportDerivation(t *testing.T) {
+	ev, err := evalstore.New(eval.Settings{}, evalstore.Options{Store: newMemStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := `let a = derivation { name = "a"; builder = "/bin/sh"; system = "x86_64-linux"; outputs = ["out" "dev"]; }; i = import a.drvPath; in [ (builtins.attrNames i) i.outPath i.dev.outPath i.drvPath i.name i.outputName i.type (builtins.length i.all) ]`
+	e, err := ev.ParseString(src, "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ev.Eval(e)
+	if err == nil {
+		err = ev.ForceDeep(v)
+	}
+	if err != nil {
+		t.Fatal(err.(*eval.Error).Render(true))
+	}
+	got, _ := ev.PrintAmbiguous(v)
+	want := `[ [ "all" "dev" "drvPath" "name" "out" "outPath" "outputName" "type" ] "/nix/store/0pymnpkxynhvm2q42p711hj7rpj8k1aw-a-dev" "/nix/store/0pymnpkxynhvm2q42p711hj7rpj8k1aw-a-dev" "/nix/store/wnvld3im7bgzcx9iplxdvvmk9nwx98bq-a.drv" "a" "dev" "derivation" 2 ]`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
