@@ -220,7 +220,7 @@ func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		// In Nix a lambda argument is a thunk until first called, and a
 		// thunk carries no position: the first error from a mapped
 		// value has none.
-		f = &Thunk{expr: c.Fn, env: c.Env}
+		f = &Thunk{code: c.Fn, env: c.Env}
 	}
 	n := a.Len()
 	out := make([]Attr, n)
@@ -230,7 +230,7 @@ func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	for i, at := range a.List {
 		names[i].S = at.Name.String()
 		argv[2*i], argv[2*i+1] = &names[i], at.Value
-		thunks[i] = Thunk{fn: f, args: argv[2*i : 2*i+2 : 2*i+2]}
+		thunks[i].setApp(f, syntax.NoPos, argv[2*i:2*i+2:2*i+2])
 		out[i] = Attr{Name: at.Name, Value: &thunks[i]}
 	}
 	ev.Stats.Attrsets++

@@ -82,7 +82,7 @@ func primMap(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	out := make([]Value, len(l.Elems))
 	for i, x := range l.Elems {
 		argv[i] = x
-		thunks[i] = Thunk{fn: f, args: argv[i : i+1 : i+1]}
+		thunks[i].setApp(f, syntax.NoPos, argv[i:i+1:i+1])
 		out[i] = &thunks[i]
 	}
 	ev.Stats.Lists++
@@ -214,7 +214,7 @@ func primGenList(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	out := make([]Value, n)
 	for i := range out {
 		argv[i] = Int(i)
-		thunks[i] = Thunk{fn: f, args: argv[i : i+1 : i+1]}
+		thunks[i].setApp(f, syntax.NoPos, argv[i:i+1:i+1])
 		out[i] = &thunks[i]
 	}
 	ev.Stats.Lists++

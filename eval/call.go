@@ -179,3 +179,23 @@ func (ev *Evaluator) callLambda(c *Closure, arg Value, pos syntax.Pos) (Value, e
 	}
 	return v, nil
 }
+
+// callFunction1 applies fn to a single argument, without an argument
+// slice when fn is a Nix function.
+func (ev *Evaluator) callFunction1(fn Value, arg Value, pos syntax.Pos) (Value, error) {
+	if ev.callDepth > ev.Settings.MaxCallDepth {
+		return nil, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
+	}
+	f, err := ev.Force(fn, pos)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := f.(*Closure); ok {
+		ev.callDepth++
+		ev.Stats.Calls++
+		v, err := ev.callLambda(c, arg, pos)
+		ev.callDepth--
+		return v, err
+	}
+	return ev.CallFunction(f, []Value{arg}, pos)
+}

@@ -18,6 +18,8 @@ func (ev *Evaluator) Force(v Value, pos syntax.Pos) (Value, error) {
 }
 
 func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
+	var v Value
+	var err error
 	switch t.state {
 	case thunkDone:
 		return t.val, nil
@@ -26,32 +28,36 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 	case thunkFailed:
 		// A fresh copy each time, so frames added now do not leak into
 		// later failures (Nix 2.34's memoised errors).
-		return nil, t.err.clone()
-	}
-	t.state = thunkBlackhole
-	ev.Stats.ThunksForced++
-	var v Value
-	var err error
-	if t.expr != nil {
-		v, err = ev.eval(t.expr, t.env)
-	} else {
+		return nil, t.val.(*failure).err.clone()
+	case thunkPending:
+		t.state = thunkBlackhole
+		ev.Stats.ThunksForced++
+		v, err = ev.eval(t.code.(syntax.Expr), t.env)
+	case thunkApp:
+		fn := t.val
+		t.state = thunkBlackhole
+		ev.Stats.ThunksForced++
 		// Nix calls a suspended application at the position it is
 		// forced from.
-		if pos.IsValid() || !t.pos.IsValid() {
-			v, err = ev.CallFunction(t.fn, t.args, pos)
+		at := pos
+		if !pos.IsValid() && t.pos.IsValid() {
+			at = t.pos
+		}
+		if arg, one := t.code.(Value); one {
+			v, err = ev.callFunction1(fn, arg, at)
 		} else {
-			v, err = ev.CallFunction(t.fn, t.args, t.pos)
+			v, err = ev.CallFunction(fn, t.appArgs(), at)
 		}
 	}
+	t.code, t.env = nil, nil
 	if err != nil {
 		// The error object itself is kept: frames added while it first
 		// propagates show up when the thunk is forced again, as in Nix.
 		e := asError(ev, err)
-		t.state, t.err = thunkFailed, e
+		t.state, t.val = thunkFailed, &failure{e}
 		return nil, e
 	}
 	t.val, t.state = v, thunkDone
-	t.expr, t.env, t.fn, t.args = nil, nil, nil, nil
 	return v, nil
 }
 
@@ -97,7 +103,7 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 		}
 	}
 	ev.Stats.Thunks++
-	return &Thunk{expr: e, env: env}
+	return &Thunk{code: e, env: env}
 }
 
 // eval evaluates e in env to weak head normal form.
@@ -372,7 +378,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 			denv := chooseEnv(d.Kind, env2, env, from)
 			var v Value
 			if hasOverrides && d.Kind != syntax.AttrInherited {
-				v = &Thunk{expr: d.E, env: denv}
+				v = &Thunk{code: d.E, env: denv}
 			} else {
 				v = ev.thunk(d.E, denv)
 			}
@@ -719,8 +725,8 @@ func determinePos(v Value, fallback syntax.Pos) syntax.Pos {
 		switch {
 		case x.state == thunkDone:
 			return determinePos(x.val, fallback)
-		case x.state == thunkPending && x.fn != nil:
-			return determinePos(x.fn, fallback)
+		case x.state == thunkApp:
+			return determinePos(x.val, fallback)
 		}
 	}
 	return fallback

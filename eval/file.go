@@ -123,7 +123,7 @@ func (ev *Evaluator) EvalFile(path string) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Thunk{expr: e, env: ev.baseEnv}
+	t := &Thunk{code: e, env: ev.baseEnv}
 	ev.fileCache[path] = t
 	return ev.Force(t, syntax.NoPos)
 }
@@ -138,7 +138,7 @@ func (ev *Evaluator) ForceDeep(v Value) error {
 		}
 		ev.callDepth++
 		defer func() { ev.callDepth-- }()
-		if t, ok := v.(*Thunk); ok && t.fn != nil {
+		if t, ok := v.(*Thunk); ok && t.state == thunkApp {
 			pos = determinePos(t, pos)
 		}
 		fv, err := ev.Force(v, pos)

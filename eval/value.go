@@ -172,32 +172,70 @@ func NewContext(elems ...string) Context {
 // function application. Forcing it overwrites it with its value, so each
 // thunk is evaluated at most once; while it is being evaluated it is a
 // black hole, and reaching it again is infinite recursion.
+//
+// The layout is kept to 48 bytes, as thunks are the most numerous objects:
+// code is the expression (a syntax.Expr) or, for an application, its
+// argument (one Value) or arguments (*[2]Value, *[]Value); val is the
+// result, or the function of a pending application, or the *failure of a
+// failed evaluation.
 type Thunk struct {
-	expr  syntax.Expr
+	code  any
 	env   *Env
-	fn    Value   // for an application thunk
-	args  []Value // for an application thunk
-	pos   syntax.Pos
 	val   Value
-	err   *Error // a failed evaluation, rethrown on every force
+	pos   syntax.Pos
 	state thunkState
 }
 
 type thunkState uint8
 
 const (
-	thunkPending thunkState = iota
+	thunkPending thunkState = iota // code is an expression
+	thunkApp                       // val applied to the argument(s) in code
 	thunkBlackhole
 	thunkDone
 	thunkFailed
 )
 
+// failure is a failed thunk's error, kept in its val.
+type failure struct{ err *Error }
+
+func (*failure) Type() Type { return TThunk }
+
 // NewThunk suspends the evaluation of e in env.
-func NewThunk(e syntax.Expr, env *Env) *Thunk { return &Thunk{expr: e, env: env} }
+func NewThunk(e syntax.Expr, env *Env) *Thunk { return &Thunk{code: e, env: env} }
 
 // NewApp suspends the application of fn to args (at pos, for errors).
 func NewApp(fn Value, pos syntax.Pos, args ...Value) *Thunk {
-	return &Thunk{fn: fn, args: args, pos: pos}
+	t := &Thunk{}
+	t.setApp(fn, pos, args)
+	return t
+}
+
+// setApp makes t a suspended application. Builtins that suspend many
+// calls allocate their thunks (and argument arrays) in one slice each and
+// initialise them with setApp.
+func (t *Thunk) setApp(fn Value, pos syntax.Pos, args []Value) {
+	t.val, t.pos, t.state, t.env = fn, pos, thunkApp, nil
+	switch len(args) {
+	case 1:
+		t.code = args[0]
+	case 2:
+		t.code = (*[2]Value)(args)
+	default:
+		a := args
+		t.code = &a
+	}
+}
+
+// appArgs returns the arguments of a pending application.
+func (t *Thunk) appArgs() []Value {
+	switch c := t.code.(type) {
+	case *[2]Value:
+		return c[:]
+	case *[]Value:
+		return *c
+	}
+	return []Value{t.code.(Value)}
 }
 
 // Env is a runtime environment: one slot per variable of its static scope
