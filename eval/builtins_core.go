@@ -177,7 +177,7 @@ func primScopedImport(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 	if err != nil {
 		return nil, err
 	}
-	return ev.eval(e, &Env{Up: ev.baseEnv, Vals: vals})
+	return ev.eval(e, envOf(ev.baseEnv, vals))
 }
 
 var (

@@ -118,7 +118,7 @@ func (ev *Evaluator) callLambda(c *Closure, arg Value, pos syntax.Pos) (Value, e
 	}
 	env := newEnv(c.Env, n)
 	if l.Formals == nil {
-		env.Vals[0] = arg
+		env.Set(0, arg)
 	} else {
 		attrs, err := ev.forceAttrs(arg, l.P, "while evaluating the value passed for the lambda argument")
 		if err != nil {
@@ -129,16 +129,16 @@ func (ev *Evaluator) callLambda(c *Closure, arg Value, pos syntax.Pos) (Value, e
 		}
 		d := 0
 		if l.Arg != syntax.NoSymbol {
-			env.Vals[0] = arg
+			env.Set(0, arg)
 			d = 1
 		}
 		used := 0
 		for _, f := range l.Formals.Items {
 			if at, ok := attrs.Get(f.Name); ok {
 				used++
-				env.Vals[d] = at.Value
+				env.Set(d, at.Value)
 			} else if f.Def != nil {
-				env.Vals[d] = ev.thunk(f.Def, env)
+				env.Set(d, ev.thunk(f.Def, env))
 			} else {
 				name := "anonymous lambda"
 				if l.Name != syntax.NoSymbol {

@@ -91,7 +91,7 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 				up = up.Up
 			}
 			// A rec/let slot not filled yet needs a thunk of its own.
-			if v := up.Vals[e.Displ]; v != nil {
+			if v := up.Get(e.Displ); v != nil {
 				return v
 			}
 		}
@@ -148,7 +148,7 @@ func (ev *Evaluator) eval(e syntax.Expr, env *Env) (Value, error) {
 		return ev.eval(e.Body, env2)
 	case *syntax.With:
 		env2 := newEnv(env, 1)
-		env2.Vals[0] = ev.thunk(e.Attrs, env)
+		env2.Set(0, ev.thunk(e.Attrs, env))
 		return ev.eval(e.Body, env2)
 	case *syntax.If:
 		c, err := ev.evalBool(e.Cond, env, e.P, "while evaluating a branch condition")
@@ -174,7 +174,7 @@ func (ev *Evaluator) eval(e syntax.Expr, env *Env) (Value, error) {
 	case *syntax.CurPos:
 		return ev.posValue(e.P), nil
 	case *syntax.InheritFrom:
-		return ev.Force(env.Vals[e.Displ], e.P)
+		return ev.Force(env.Get(e.Displ), e.P)
 	}
 	panic("eval: unknown expression node")
 }
@@ -184,11 +184,11 @@ func (ev *Evaluator) lookupVar(v *syntax.Var, env *Env) (Value, error) {
 		env = env.Up
 	}
 	if v.FromWith == nil {
-		return env.Vals[v.Displ], nil
+		return env.Get(v.Displ), nil
 	}
 	w := v.FromWith
 	for {
-		av, err := ev.forceAttrs(env.Vals[0], w.P, "while evaluating the first subexpression of a with expression")
+		av, err := ev.forceAttrs(env.Get(0), w.P, "while evaluating the first subexpression of a with expression")
 		if err != nil {
 			return nil, err
 		}
@@ -340,7 +340,7 @@ func (ev *Evaluator) inheritFromEnv(a *syntax.Attrs, up *Env) *Env {
 	for i, x := range a.InheritFrom {
 		vals[i] = ev.thunk(x, up)
 	}
-	return &Env{Up: up, Vals: vals}
+	return envOf(up, vals)
 }
 
 func chooseEnv(kind syntax.AttrKind, own, outer, from *Env) *Env {
@@ -357,7 +357,7 @@ func (ev *Evaluator) letEnv(a *syntax.Attrs, env *Env) *Env {
 	env2 := newEnv(env, len(a.Attrs))
 	from := ev.inheritFromEnv(a, env2)
 	for i, d := range a.Attrs {
-		env2.Vals[i] = ev.thunk(d.E, chooseEnv(d.Kind, env2, env, from))
+		env2.Set(i, ev.thunk(d.E, chooseEnv(d.Kind, env2, env, from)))
 	}
 	return env2
 }
@@ -382,7 +382,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 			} else {
 				v = ev.thunk(d.E, denv)
 			}
-			env2.Vals[i] = v
+			env2.Set(i, v)
 			list[i] = Attr{Name: d.Name, Value: v, Pos: d.P}
 		}
 		if od, ok := e.Find(symOverrides); ok {
@@ -394,7 +394,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 			for _, at := range oa.List {
 				if d, ok := e.Find(at.Name); ok {
 					list[d.Displ] = at
-					env2.Vals[d.Displ] = at.Value
+					env2.Set(d.Displ, at.Value)
 				} else {
 					list = append(list, at)
 					sorted = false

@@ -236,5 +236,5 @@ func (ev *Evaluator) initBuiltins() {
 		}
 	}
 	ev.baseScope = syntax.NewBaseScope(syms)
-	ev.baseEnv = &Env{Vals: vals}
+	ev.baseEnv = envOf(nil, vals)
 }

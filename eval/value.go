@@ -238,9 +238,4 @@ func (t *Thunk) appArgs() []Value {
 	return []Value{t.code.(Value)}
 }
 
-// Env is a runtime environment: one slot per variable of its static scope
-// (see syntax.Scope), and the enclosing environment.
-type Env struct {
-	Up   *Env
-	Vals []Value
-}
+
