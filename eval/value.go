@@ -237,5 +237,3 @@ func (t *Thunk) appArgs() []Value {
 	}
 	return []Value{t.code.(Value)}
 }
-
-
