@@ -1,6 +1,10 @@
 package eval
 
-import "github.com/cairn-nix/cairn/syntax"
+import (
+	"strings"
+
+	"github.com/cairn-nix/cairn/syntax"
+)
 
 // Helpers for the store glue (package evalstore) and Nix's internal files.
 
@@ -24,4 +28,15 @@ func (ev *Evaluator) AddCallDepth(pos syntax.Pos) (done func(), err error) {
 	}
 	ev.callDepth++
 	return func() { ev.callDepth-- }, nil
+}
+
+// JSONWithContext converts v to JSON as Nix's printValueAsJSON does for
+// structured derivation attributes: strictly, paths copied to the store,
+// the string contexts met added to ctx.
+func (ev *Evaluator) JSONWithContext(v Value, pos syntax.Pos, ctx *Context) (string, error) {
+	var b strings.Builder
+	if err := ev.writeJSON(&b, v, pos, true, true, ctx); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }

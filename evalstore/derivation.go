@@ -225,11 +225,11 @@ func (b *drvBuilder) attr(at eval.Attr, structured, ignoreNulls bool, jsonObj ma
 	if at.Name == symStructuredAttrs {
 		return nil
 	}
-	j, err := toJSON(ev, at.Value, syntax.NoPos, &b.ctx)
+	j, err := ev.JSONWithContext(at.Value, syntax.NoPos, &b.ctx)
 	if err != nil {
 		return err
 	}
-	jsonObj[key] = j
+	jsonObj[key] = json.RawMessage(j)
 	switch key {
 	case "builder":
 		s, err := ev.ForceString(at.Value, syntax.NoPos, "")
