@@ -53,6 +53,9 @@ func (a *evalArgs) parse(args []string, i int) (int, error) {
 	case "--show-trace":
 		a.showTrace = true
 		return 1, nil
+	case "--no-show-trace":
+		a.showTrace = false
+		return 1, nil
 	case "--pure-eval":
 		a.pureEval = true
 		return 1, nil
