@@ -12,8 +12,12 @@ import (
 	"github.com/cairn-nix/cairn/evalstore"
 	"github.com/cairn-nix/cairn/nar"
 	"github.com/cairn-nix/cairn/nixhash"
+	"github.com/cairn-nix/cairn/store"
 	"github.com/cairn-nix/cairn/storepath"
 )
+
+// The local store is a Store.
+var _ evalstore.Store = (*store.Local)(nil)
 
 // memStore is a store in memory, enough for the glue's writing side.
 type memStore struct {
