@@ -143,3 +143,46 @@ func TestImportDerivation(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// TestLocalStore instantiates into a real local store (a chroot store in
+// a temporary directory) and reads the .drv back, as recorded from
+// `nix-instantiate` of the same expression.
+func TestLocalStore(t *testing.T) {
+	root := t.TempDir()
+	st, err := store.OpenConfig(store.RootConfig(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ev, err := evalstore.New(eval.Settings{}, evalstore.Options{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := `let
+  a = derivation { name = "a"; builder = "/bin/sh"; system = "x86_64-linux"; src = builtins.toFile "s" "x"; };
+  b = derivation { name = "b"; builder = "/bin/sh"; system = "x86_64-linux"; x = a.drvPath; };
+in b.drvPath`
+	e, err := ev.ParseString(src, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ev.Eval(e)
+	if err == nil {
+		err = ev.ForceDeep(v)
+	}
+	if err != nil {
+		t.Fatal(err.(*eval.Error).Render(true))
+	}
+	got, _ := ev.PrintAmbiguous(v)
+	if want := `"/nix/store/cxhbv04sgjhq27f51sgqgpzm9s4ykcw5-b.drv"`; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+	b, _ := storepath.ParseBaseName("cxhbv04sgjhq27f51sgqgpzm9s4ykcw5-b.drv")
+	d, err := st.ReadDerivation(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.InputSrcs) != 2 || len(d.InputDrvs) != 1 {
+		t.Errorf("b.drv inputs: %v %v", d.InputSrcs, d.InputDrvs)
+	}
+}
