@@ -67,6 +67,10 @@ func (s *Local) AddNAR(info *narinfo.PathInfo, r io.Reader) error {
 	if err := nar.Restore(stream, tmp.x()); err != nil {
 		return fmt.Errorf("importing path '%s': %w", s.dir.Print(info.StorePath), err)
 	}
+	// Reading to the end waits for the copier, so h is complete.
+	if _, err := io.Copy(io.Discard, stream); err != nil {
+		return fmt.Errorf("importing path '%s': %w", s.dir.Print(info.StorePath), err)
+	}
 	if got := h.Sum(); got != info.NarHash {
 		return fmt.Errorf("hash mismatch importing path '%s';\n  specified: %s\n  got:       %s",
 			s.dir.Print(info.StorePath), info.NarHash.Format(nixhash.Nix32, true), got.Format(nixhash.Nix32, true))
@@ -103,11 +107,11 @@ func asBufio(r io.Reader) *bufio.Reader {
 
 // narStream passes on exactly the bytes of the one NAR at the start of
 // br, checked, copying them to h as well; a malformed NAR is an error
-// on the returned reader.
+// on the returned reader. h is complete once the reader gives io.EOF.
 func narStream(br *bufio.Reader, h io.Writer) io.ReadCloser {
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := nar.Copy(io.MultiWriter(pw, h), br)
+		_, err := nar.Copy(io.MultiWriter(h, pw), br)
 		pw.CloseWithError(err)
 	}()
 	return pr
