@@ -49,6 +49,9 @@ func (s *Local) FollowLinksToStorePath(arg string) (storepath.StorePath, error) 
 		}
 		p = filepath.Clean(t)
 	}
+	if !s.dir.IsInStore(p) {
+		return storepath.StorePath{}, fmt.Errorf("path \"%s\" is not in the Nix store", p)
+	}
 	sp, _, err := s.dir.SplitPath(p)
 	return sp, err
 }

@@ -229,7 +229,7 @@ func (s *Local) CollectGarbage(o GCOptions) (*GCResults, error) {
 	}
 	if shouldDelete {
 		log("deleting unused links...")
-		s.deleteUnusedLinks()
+		s.deleteUnusedLinks(log)
 	}
 	return res, nil
 }
@@ -371,17 +371,51 @@ func (s *Local) topoSortLoose(paths []storepath.StorePath) ([]storepath.StorePat
 	return topoSort(paths, func(p storepath.StorePath) []storepath.StorePath { return refs[p] }, s.dir)
 }
 
-// deleteUnusedLinks removes files in .links that nothing else links to.
-func (s *Local) deleteUnusedLinks() {
+// deleteUnusedLinks removes files in .links that nothing else links to,
+// and reports what hard linking saves, as Nix does.
+func (s *Local) deleteUnusedLinks(log func(string, ...any)) {
 	entries, err := os.ReadDir(s.linksDir)
 	if err != nil {
 		return
 	}
+	var actual, unshared int64
 	for _, e := range entries {
 		p := filepath.Join(s.linksDir, e.Name())
 		var st syscall.Stat_t
-		if syscall.Lstat(p, &st) == nil && st.Nlink == 1 {
-			os.Remove(p)
+		if syscall.Lstat(p, &st) != nil {
+			continue
 		}
+		if st.Nlink != 1 {
+			actual += st.Size
+			unshared += int64(st.Nlink-1) * st.Size
+			continue
+		}
+		os.Remove(p)
 	}
+	var overhead int64
+	var st syscall.Stat_t
+	if syscall.Stat(s.linksDir, &st) == nil {
+		overhead = st.Blocks * 512
+	}
+	log("note: hard linking is currently saving %s", RenderSize(unshared-actual-overhead))
+}
+
+// RenderSize renders a byte count as Nix does: in KiB at least, with one
+// decimal ("0.0 KiB", "4.9 KiB", "2.0 MiB").
+func RenderSize(n int64) string {
+	const units = "KKMGTPEZY"
+	u := 0
+	abs := n
+	if abs < 0 {
+		abs = -abs
+	}
+	for abs > 1024 && u < len(units)-1 {
+		u++
+		abs /= 1024
+	}
+	v := float64(n)
+	for i := 0; i < max(u, 1); i++ {
+		v /= 1024
+	}
+	return fmt.Sprintf("%.1f %ciB", v, units[u])
 }
