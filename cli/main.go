@@ -28,7 +28,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch name {
 	case "nix-instantiate":
 		return runInstantiate(env, args[1:])
-	case "nix-build", "nix-store", "nix-shell", "nix-env", "nix-hash", "nix-collect-garbage":
+	case "nix-store":
+		return runNixStore(env, args[1:])
+	case "nix-hash":
+		return runNixHash(env, args[1:])
+	case "nix-collect-garbage":
+		return runCollectGarbage(env, args[1:])
+	case "nix-build", "nix-shell", "nix-env":
 		return notYet(env, name)
 	case "nix":
 		return runNix(env, args[1:])
@@ -71,6 +77,9 @@ func runCairn(env *Env, args []string) int {
 	case "--version", "version":
 		fmt.Fprintln(env.Stdout, "cairn (Nix) 2.34.8")
 		return 0
+	}
+	if run, ok := storeCommands[args[0]]; ok {
+		return run(env, args[1:])
 	}
 	return notYet(env, "cairn "+args[0])
 }
