@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs the command line (args[0] names the command) with stdin and
+// returns its exit code, output and errors.
+func run(t testing.TB, stdin []byte, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, bytes.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// makeTree writes a tree with what NARs must get right: an executable,
+// symlinks, an empty directory, non-ASCII names.
+func makeTree(t testing.TB, dir string) {
+	t.Helper()
+	files := map[string]string{
+		"bin/hello":        "#!/bin/sh\necho hello\n",
+		"share/doc/README": "read me\n",
+		"share/empty":      "",
+		"ünïcödé/ファイル":     "non-ASCII\n",
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, err := range []error{
+		os.Chmod(filepath.Join(dir, "bin/hello"), 0o755),
+		os.MkdirAll(filepath.Join(dir, "empty/dir"), 0o755),
+		os.Symlink("../share/doc/README", filepath.Join(dir, "bin/readme")),
+		os.Symlink("/nonexistent", filepath.Join(dir, "dangling")),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestNixStoreCommands(t *testing.T) {
+	t.Setenv("NIX_STORE_DIR", "")
+	t.Setenv("NIX_CONF_DIR", t.TempDir())
+	t.Setenv("NIX_USER_CONF_FILES", "")
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	tree := filepath.Join(dir, "tree")
+	makeTree(t, tree)
+	st := []string{"--store", root}
+	ns := func(args ...string) []string { return append(append([]string{"nix-store"}, st...), args...) }
+
+	code, out, errs := run(t, nil, ns("--add", tree)...)
+	if code != 0 {
+		t.Fatalf("--add: %d %s", code, errs)
+	}
+	p := strings.TrimSpace(out)
+	_, text, _ := run(t, nil, ns("--add", filepath.Join(tree, "share/doc/README"))...)
+	readme := strings.TrimSpace(text)
+
+	var nar bytes.Buffer
+	if code, out, errs := run(t, nil, "nix-store", "--dump", tree); code != 0 {
+		t.Fatalf("--dump: %s", errs)
+	} else {
+		nar.WriteString(out)
+	}
+	var export string
+	if code, out, errs := run(t, nil, ns("--export", p)...); code != 0 {
+		t.Fatalf("--export: %s", errs)
+	} else {
+		export = out
+	}
+	var dumpDB string
+	if code, out, errs := run(t, nil, ns("--dump-db")...); code != 0 {
+		t.Fatalf("--dump-db: %s", errs)
+	} else {
+		dumpDB = out
+	}
+
+	tests := []struct {
+		name     string
+		args     []string
+		stdin    []byte
+		code     int
+		out, err string // substrings expected
+	}{
+		{"hash", ns("-q", "--hash", p), nil, 0, "sha256:", ""},
+		{"size", ns("--query", "--size", p), nil, 0, "\n", ""},
+		{"requisites", ns("-qR", p), nil, 0, p, ""},
+		{"tree", ns("-q", "--tree", p), nil, 0, p, ""},
+		{"graph", ns("-q", "--graph", p), nil, 0, "digraph G {", ""},
+		{"deriver", ns("-q", "--deriver", p), nil, 0, "unknown-deriver", ""},
+		{"outputs", ns("-q", p), nil, 0, p, ""},
+		{"verify", ns("--verify", "--check-contents"), nil, 0, "", "checking store hashes"},
+		{"verify-path", ns("--verify-path", p), nil, 0, "", ""},
+		{"check-validity", ns("--check-validity", p), nil, 0, "", ""},
+		{"dump-db one", ns("--dump-db", p), nil, 0, p + "\n", ""},
+		{"cairn store verify", []string{"cairn", "store", "verify", "--store", root, p}, nil, 0, "", ""},
+		// Like Nix, --load-db drops content addresses (the format has none).
+		{"load-db", ns("--load-db"), []byte(dumpDB), 0, "", ""},
+		{"untrusted now", []string{"cairn", "store", "verify", "--store", root, p}, nil, 2, "", "is untrusted"},
+		{"import again", ns("--import"), []byte(export), 0, p, ""},
+		{"print-roots", ns("--gc", "--print-roots"), nil, 0, "", ""},
+		{"print-dead", ns("--gc", "--print-dead"), nil, 0, readme, ""},
+		{"delete", ns("--delete", readme), nil, 0, "1 store paths deleted", "deleting '" + readme + "'"},
+		{"hash convert", []string{"nix-hash", "--to-base32", "--type", "sha1", "e5fa44f2b31c1fb553b6021e7360d07d5d91ff5e"}, nil, 0, "x", ""},
+		{"cairn hash path", []string{"cairn", "hash", "path", tree}, nil, 0, "sha256-", ""},
+		{"cairn path-info", []string{"cairn", "path-info", "--json", "--json-format", "2", "--store", root, p}, nil, 0, `"version":2`, ""},
+		{"cairn store ls", []string{"cairn", "store", "ls", "-lR", "--store", root, p}, nil, 0, "-r-xr-xr-x", ""},
+		{"cairn store cat", []string{"cairn", "store", "cat", "--store", root, p + "/share/doc/README"}, nil, 0, "read me", ""},
+
+		// Bad input: one error line, exit 1, nothing written.
+		{"unknown flag", ns("--query", "--bogus", p), nil, 1, "", "error: unknown flag '--bogus'"},
+		{"no operation", ns(p), nil, 1, "", "error: no operation specified"},
+		{"two operations", ns("--add", "--query"), nil, 1, "", "only one operation"},
+		{"missing path", ns("--add", filepath.Join(dir, "missing")), nil, 1, "", "missing"},
+		{"not in store", ns("-q", "--hash", tree), nil, 1, "", "is not in the Nix store"},
+		{"invalid path", ns("-q", "--hash", "/nix/store/00000000000000000000000000000000-x"), nil, 1, "", "is not valid"},
+		{"corrupt import", ns("--import"), []byte(export[:len(export)/2]), 1, "", "error:"},
+		{"garbage import", ns("--import"), []byte("this is not an export"), 1, "", "error:"},
+		{"corrupt restore", []string{"nix-store", "--restore", filepath.Join(dir, "restored")}, nar.Bytes()[:100], 1, "", "error:"},
+		{"bad hash type", []string{"nix-hash", "--type", "sha3", tree}, nil, 1, "", "sha3"},
+		{"gc bad", ns("--gc", "--frobnicate"), nil, 1, "", "bad sub-operation '--frobnicate' in GC"},
+		{"max-freed and print", ns("--gc", "--print-dead", "--max-freed", "1"), nil, 1, "", "cannot be combined"},
+		{"bad store", []string{"nix-store", "--store", "ssh://x", "-q", p}, nil, 1, "", "scheme 'ssh'"},
+		{"cairn store unknown", []string{"cairn", "store", "frob"}, nil, 1, "", "no subcommand 'frob'"},
+	}
+	for _, tt := range tests {
+		code, out, errs := run(t, tt.stdin, tt.args...)
+		if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errs, tt.err) {
+			t.Errorf("%s: exit %d\nstdout: %s\nstderr: %s", tt.name, code, out, errs)
+		}
+		if tt.code != 0 && strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+			t.Errorf("%s: more than one error line: %q", tt.name, errs)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "restored")); err == nil {
+		t.Error("a corrupt NAR was restored")
+	}
+	// The store is still consistent.
+	if code, _, errs := run(t, nil, ns("--verify", "--check-contents")...); code != 0 {
+		t.Errorf("final verify: %s", errs)
+	}
+}
+
+func TestNixHashAndConvert(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "f")
+	if err := os.WriteFile(f, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nix-hash", "--flat", f}, "b1946ac92492d2347c6235b4d2611184\n"},
+		{[]string{"nix-hash", "--flat", "--type", "sha256", "--base32", f}, "00xyyr3fi8l6hb839bv3f7yb86yjv7xi1cgh1xnhipym4asvb4aq\n"},
+		{[]string{"nix-hash", "--flat", "--type", "sha256", "--sri", f}, "sha256-WJG1tSLV3whtD/CxEPvZ0hu0/HFjrzTQgoai6Eb2vgM=\n"},
+		{[]string{"nix-hash", "--to-sri", "--type", "sha256", "00xyyr3fi8l6hb839bv3f7yb86yjv7xi1cgh1xnhipym4asvb4aq"}, "sha256-WJG1tSLV3whtD/CxEPvZ0hu0/HFjrzTQgoai6Eb2vgM=\n"},
+		{[]string{"nix-hash", "--to-base16", "sha256-WJG1tSLV3whtD/CxEPvZ0hu0/HFjrzTQgoai6Eb2vgM="}, "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03\n"},
+		{[]string{"cairn", "hash", "file", f}, "sha256-WJG1tSLV3whtD/CxEPvZ0hu0/HFjrzTQgoai6Eb2vgM=\n"},
+		{[]string{"cairn", "hash", "path", "--mode", "flat", "--format", "nix32", f}, "00xyyr3fi8l6hb839bv3f7yb86yjv7xi1cgh1xnhipym4asvb4aq\n"},
+		{[]string{"cairn", "hash", "convert", "--hash-algo", "sha256", "--to", "base16", "00xyyr3fi8l6hb839bv3f7yb86yjv7xi1cgh1xnhipym4asvb4aq"}, "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03\n"},
+	}
+	for _, tt := range tests {
+		code, out, errs := run(t, nil, tt.args...)
+		if code != 0 || out != tt.want {
+			t.Errorf("%v: exit %d, %q (want %q) %s", tt.args, code, out, tt.want, errs)
+		}
+	}
+	code, _, errs := run(t, nil, "cairn", "hash", "convert", "--from", "base16", "sha256-WJG1tSLV3whtD/CxEPvZ0hu0/HFjrzTQgoai6Eb2vgM=")
+	if code != 1 || !strings.Contains(errs, "has format 'sri', but '--from base16' was specified") {
+		t.Errorf("--from mismatch: %d %s", code, errs)
+	}
+}
+
+func TestExpandShortFlags(t *testing.T) {
+	got := strings.Join(expandShortFlags([]string{"-qR", "-j3", "--tree", "-", "--", "-qR"}), " ")
+	if want := "-q -R -j 3 --tree - -- -qR"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestRenderSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0.0 KiB", 100: "0.1 KiB", 5000: "4.9 KiB", 2 << 20: "2.0 MiB", 3 << 30: "3.0 GiB"} {
+		if got := renderSize(n); got != want {
+			t.Errorf("renderSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
