@@ -191,7 +191,7 @@ func (ev *Evaluator) forceStringNoCtx(v Value, pos syntax.Pos, ctx string) (stri
 func DisplayContextElem(e string) string {
 	switch {
 	case len(e) > 0 && e[0] == '=':
-		return e[1:]
+		return e[1:] + " (deep)"
 	case len(e) > 0 && e[0] == '!':
 		rest := e[1:]
 		for i := 0; i < len(rest); i++ {
