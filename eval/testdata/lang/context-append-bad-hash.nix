@@ -1,0 +1,1 @@
+builtins.appendContext "" { "/nix/store/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-foo" = { path = true; }; }

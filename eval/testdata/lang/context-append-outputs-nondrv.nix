@@ -1,0 +1,1 @@
+builtins.appendContext "" { "/nix/store/00000000000000000000000000000000-foo" = { outputs = [ "out" ]; }; }

@@ -1,0 +1,1 @@
+builtins.match (builtins.appendContext "a" { "/nix/store/00000000000000000000000000000000-foo.drv" = { outputs = ["out"]; }; }) "a"

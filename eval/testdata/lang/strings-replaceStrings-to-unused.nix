@@ -1,0 +1,1 @@
+builtins.replaceStrings [ "z" ] [ 1 ] "abc"
