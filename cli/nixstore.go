@@ -293,7 +293,7 @@ func (c *nixStoreCmd) opAddFixed(env *Env, s *store.Local) error {
 		return err
 	}
 	for _, a := range c.args[1:] {
-		p, err := s.AddPathWith(a, store.AddOptions{Name: filepath.Base(a), Method: method, Algo: algo})
+		p, err := s.AddPathWith(a, store.AddOptions{Name: filepath.Base(a), Method: method, Algo: algo, KeepExecutable: true})
 		if err != nil {
 			return err
 		}

@@ -315,7 +315,7 @@ func storeAdd(env *Env, c *cmdArgs) error {
 	if name == "" {
 		name = filepath.Base(src)
 	}
-	o := store.AddOptions{Name: name, Method: storepath.NAR}
+	o := store.AddOptions{Name: name, Method: storepath.NAR, KeepExecutable: true}
 	if v, ok := c.values["--hash-algo"]; ok {
 		if o.Algo, err = nixhash.ParseAlgorithm(v); err != nil {
 			return err

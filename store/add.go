@@ -36,6 +36,11 @@ type AddOptions struct {
 	// Filter, when set, decides which entries below the root are taken
 	// (builtins.path's filter); path is the absolute path of the entry.
 	Filter func(path string, fi os.FileInfo) bool
+	// KeepExecutable, with Flat, stores the file with its executable bit,
+	// as `nix-store --add-fixed` and `nix store add` do (Nix's
+	// addToStoreSlow); otherwise the file is stored plain, as
+	// builtins.path stores it (Nix's addToStore). The path is the same.
+	KeepExecutable bool
 }
 
 func (o *AddOptions) fill(src string) error {
@@ -73,12 +78,44 @@ func (s *Local) AddPathWith(src string, o AddOptions) (storepath.StorePath, erro
 	if err != nil {
 		return storepath.StorePath{}, err
 	}
+	if o.Method == storepath.Flat && o.KeepExecutable {
+		return s.addFlatKeepingMode(src, o)
+	}
 	dump, err := openDump(src, o.Method, o.Filter)
 	if err != nil {
 		return storepath.StorePath{}, err
 	}
 	defer dump.Close()
-	return s.addFromDump(dump, o.Name, o.Method, o.Method, o.Algo, o.References)
+	return s.addFromDump(dump, o.Name, o.Method, o.Method, o.Algo, o.References, nixhash.Hash{})
+}
+
+// addFlatKeepingMode adds a regular file content-addressed by its bytes
+// but stored from its NAR, so that an executable stays executable.
+func (s *Local) addFlatKeepingMode(src string, o AddOptions) (storepath.StorePath, error) {
+	caHash, err := hashFlat(src, o.Algo)
+	if err != nil {
+		return storepath.StorePath{}, err
+	}
+	dump, err := openDump(src, storepath.NAR, nil)
+	if err != nil {
+		return storepath.StorePath{}, err
+	}
+	defer dump.Close()
+	return s.addFromDump(dump, o.Name, storepath.NAR, storepath.Flat, nixhash.SHA256, o.References, caHash)
+}
+
+// hashFlat hashes the bytes of the regular file at p.
+func hashFlat(p string, a nixhash.Algorithm) (nixhash.Hash, error) {
+	f, err := openDump(p, storepath.Flat, nil)
+	if err != nil {
+		return nixhash.Hash{}, err
+	}
+	defer f.Close()
+	h, _, err := nixhash.SumReader(a, f)
+	if err != nil {
+		return nixhash.Hash{}, fmt.Errorf("reading '%s': %w", p, err)
+	}
+	return h, nil
 }
 
 // AddText adds a text object (a .drv file, builtins.toFile) with the
@@ -87,7 +124,7 @@ func (s *Local) AddText(name, text string, refs []storepath.StorePath) (storepat
 	if err := storepath.ValidateName(name); err != nil {
 		return storepath.StorePath{}, err
 	}
-	return s.addFromDump(strings.NewReader(text), name, storepath.Flat, storepath.Text, nixhash.SHA256, refs)
+	return s.addFromDump(strings.NewReader(text), name, storepath.Flat, storepath.Text, nixhash.SHA256, refs, nixhash.Hash{})
 }
 
 // AddDump adds an object given as a dump: a NAR (method NAR) or the bytes
@@ -108,7 +145,7 @@ func (s *Local) AddDump(r io.Reader, name string, method storepath.Method, algo 
 		defer stream.Close()
 		r = io.MultiReader(stream, endOfInput{br})
 	}
-	return s.addFromDump(r, name, method, method, algo, refs)
+	return s.addFromDump(r, name, method, method, algo, refs, nixhash.Hash{})
 }
 
 // endOfInput reads as empty when br is at its end, and fails otherwise.
@@ -185,7 +222,11 @@ func openDump(src string, method storepath.Method, filter func(string, os.FileIn
 // not already valid) the object is written under a temporary name,
 // canonicalised, renamed into place, and registered; a crash at any point
 // leaves at most unregistered garbage, which the GC removes.
-func (s *Local) addFromDump(dump io.Reader, name string, dumpMethod, hashMethod storepath.Method, algo nixhash.Algorithm, refs []storepath.StorePath) (storepath.StorePath, error) {
+//
+// The dump is hashed with algo; that is the content hash unless caHash is
+// given (a flat hash of a file whose NAR is the dump), which is then
+// checked against what was written.
+func (s *Local) addFromDump(dump io.Reader, name string, dumpMethod, hashMethod storepath.Method, algo nixhash.Algorithm, refs []storepath.StorePath, caHash nixhash.Hash) (storepath.StorePath, error) {
 	if s.cfg.ReadOnly {
 		return storepath.StorePath{}, fmt.Errorf("cannot add '%s' to a read-only store", name)
 	}
@@ -221,6 +262,9 @@ func (s *Local) addFromDump(dump io.Reader, name string, dumpMethod, hashMethod 
 	dumpHash, dumpSize := hasher.Sum(), hasher.Count()
 
 	ca := storepath.ContentAddress{Method: hashMethod, Hash: dumpHash}
+	if !caHash.IsZero() {
+		ca.Hash = caHash
+	}
 	dst, err := s.dir.MakePathFromCA(name, ca, storepath.References{Others: refs})
 	if err != nil {
 		return storepath.StorePath{}, err
@@ -253,6 +297,16 @@ func (s *Local) addFromDump(dump io.Reader, name string, dumpMethod, hashMethod 
 		}
 	}
 
+	if !caHash.IsZero() {
+		// The file may have changed since it was hashed.
+		got, err := hashFlat(spool.x(), caHash.Algo())
+		if err != nil {
+			return storepath.StorePath{}, err
+		}
+		if got != caHash {
+			return storepath.StorePath{}, fmt.Errorf("adding '%s': the file changed while it was being added", name)
+		}
+	}
 	// The NAR hash is the dump hash when the dump is a sha256'd NAR.
 	narHash, narSize := dumpHash, dumpSize
 	if dumpMethod != storepath.NAR || algo != nixhash.SHA256 {

@@ -195,6 +195,24 @@ func TestAddFlatAndFixed(t *testing.T) {
 			t.Errorf("%v %v: CA %v", tt.method, tt.algo, info.CA)
 		}
 	}
+	// Stored keeping its executable bit (nix-store --add-fixed): the same
+	// path, hence in a fresh store.
+	s2 := newStore(t)
+	pk, err := s2.AddPathWith(f, AddOptions{Method: storepath.Flat, KeepExecutable: true})
+	must(t, err)
+	pp, err := s.AddPathWith(f, AddOptions{Method: storepath.Flat})
+	must(t, err)
+	if pk != pp {
+		t.Errorf("KeepExecutable changed the path: %s vs %s", pk, pp)
+	}
+	for st, want := range map[*Local]os.FileMode{s: 0o444, s2: 0o555} {
+		fi, err := os.Stat(st.RealPath(pk))
+		must(t, err)
+		if fi.Mode().Perm() != want {
+			t.Errorf("stored mode %o, want %o", fi.Mode().Perm(), want)
+		}
+	}
+	assertClean(t, s2, false)
 	// A directory cannot be added flat; a missing source is named.
 	if _, err := s.AddPathWith(dir, AddOptions{Method: storepath.Flat}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("flat directory: %v", err)
