@@ -1,0 +1,1 @@
+builtins.fromJSON " \n[\n1\n,\n2 x"
