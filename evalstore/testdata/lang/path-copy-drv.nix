@@ -1,0 +1,1 @@
+toString ./src/file + "${./src/file.drv}"
