@@ -201,6 +201,9 @@ func reportEvalError(env *Env, ev *eval.Evaluator, err error, showTrace bool) in
 	switch e := err.(type) {
 	case *eval.Error:
 		fmt.Fprintln(env.Stderr, e.Render(showTrace))
+		if e.Kind == eval.UsageErr {
+			fmt.Fprintln(env.Stderr, "Try 'nix-instantiate --help' for more information.")
+		}
 	case *syntax.Error:
 		fmt.Fprintln(env.Stderr, e.Render())
 	default:

@@ -25,6 +25,9 @@ const (
 	StackOverflowErr
 	ParseErr
 	IOErr
+	// UsageErr is Nix's UsageError (a bad option value, such as an
+	// unknown hash algorithm): the command adds "Try '<cmd> --help'".
+	UsageErr
 )
 
 // Trace is one "… while …" frame of an error.

@@ -23,6 +23,9 @@ func runNix(t *testing.T, path string) (string, string, int) {
 	fail := func(err error) (string, string, int) {
 		if e, ok := err.(*eval.Error); ok {
 			stderr.WriteString(e.Render(true) + "\n")
+			if e.Kind == eval.UsageErr {
+				stderr.WriteString("Try 'nix-instantiate --help' for more information.\n")
+			}
 		} else {
 			stderr.WriteString("error: " + err.Error() + "\n")
 		}
