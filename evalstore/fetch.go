@@ -134,9 +134,11 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 		return nil, e
 	}
 	// A local file, as Nix's downloadFile stores it: flat, sha256.
-	data, err := readFlat(url[len("file://"):])
+	local := url[len("file://"):]
+	data, err := os.ReadFile(local)
 	if err != nil {
-		return nil, g.wrap(ev, err)
+		// Nix downloads file:// URLs with curl, and says what curl says.
+		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "unable to download '%s': Could not read a file:// file (37) Could not open file %s", url, local)
 	}
 	h := nixhash.Sum(nixhash.SHA256, data)
 	if !expected.IsZero() && h != expected {
