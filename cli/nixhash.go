@@ -184,6 +184,10 @@ func parseFormatFlag(flag, v string) (nixhash.Format, error) {
 
 func runHashPath(env *Env, sub string, args []string) error {
 	j := &hashJob{algo: nixhash.SHA256, format: nixhash.SRI, flat: sub == "file"}
+	args, err := withoutCommonOptions(args)
+	if err != nil {
+		return err
+	}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		arg := func() (string, error) {
@@ -254,6 +258,10 @@ func runHashConvert(env *Env, args []string) error {
 	var from nixhash.Format
 	var algo nixhash.Algorithm
 	var hashes []string
+	args, err := withoutCommonOptions(args)
+	if err != nil {
+		return err
+	}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--from" || a == "--to" || a == "--hash-algo" || a == "--algo" {
@@ -298,6 +306,10 @@ func runHashToBase(env *Env, sub string, args []string) error {
 		"to-base64": nixhash.Base64, "to-sri": nixhash.SRI}[sub]
 	var algo nixhash.Algorithm
 	var hashes []string
+	args, err := withoutCommonOptions(args)
+	if err != nil {
+		return err
+	}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--type" {
@@ -317,4 +329,23 @@ func runHashToBase(env *Env, sub string, args []string) error {
 		hashes = append(hashes, a)
 	}
 	return convertHashes(env, hashes, algo, to)
+}
+
+// withoutCommonOptions drops the options every command accepts (--store,
+// --option, verbosity), which hashing does not use.
+func withoutCommonOptions(args []string) ([]string, error) {
+	o := newStoreOpts()
+	var out []string
+	for i := 0; i < len(args); i++ {
+		n, err := o.parse(args, i)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			i += n - 1
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out, nil
 }

@@ -446,6 +446,7 @@ func storeVerify(env *Env, c *cmdArgs) error {
 	}
 	var corrupted, untrusted, failed int
 	for _, p := range paths {
+		fmt.Fprintf(env.Stderr, "checking '%s'...\n", s.PrintPath(p))
 		info, err := s.PathInfo(p)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "error: %v\n", err)
@@ -595,7 +596,7 @@ func pathInfo(env *Env, c *cmdArgs) error {
 	human := c.has("--human-readable", "-h")
 	size := func(n uint64) string {
 		if human {
-			return "\t" + renderSize(int64(n))
+			return "\t" + store.RenderSizeAligned(int64(n))
 		}
 		return fmt.Sprintf("\t%11d", n)
 	}

@@ -402,7 +402,12 @@ func (s *Local) deleteUnusedLinks(log func(string, ...any)) {
 
 // RenderSize renders a byte count as Nix does: in KiB at least, with one
 // decimal ("0.0 KiB", "4.9 KiB", "2.0 MiB").
-func RenderSize(n int64) string {
+func RenderSize(n int64) string { return renderSize(n, false) }
+
+// RenderSizeAligned pads the number to six columns, as in Nix's tables.
+func RenderSizeAligned(n int64) string { return renderSize(n, true) }
+
+func renderSize(n int64, align bool) string {
 	const units = "KKMGTPEZY"
 	u := 0
 	abs := n
@@ -416,6 +421,9 @@ func RenderSize(n int64) string {
 	v := float64(n)
 	for i := 0; i < max(u, 1); i++ {
 		v /= 1024
+	}
+	if align {
+		return fmt.Sprintf("%6.1f %ciB", v, units[u])
 	}
 	return fmt.Sprintf("%.1f %ciB", v, units[u])
 }
