@@ -1,0 +1,1 @@
+builtins.convertHash { hash = 1; toHashFormat = "sri"; }

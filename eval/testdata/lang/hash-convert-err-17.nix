@@ -1,0 +1,1 @@
+builtins.convertHash { hash = "foo:00000000000000000000000000000000"; toHashFormat = "sri"; }

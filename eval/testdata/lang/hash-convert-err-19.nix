@@ -1,0 +1,1 @@
+builtins.convertHash { hash = "blake3:00000000000000000000000000000000"; toHashFormat = "sri"; }

@@ -1,0 +1,1 @@
+builtins.convertHash { hash = "00000000000000000000000000000000"; hashAlgo = "foo"; toHashFormat = "sri"; }

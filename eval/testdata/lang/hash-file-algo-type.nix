@@ -1,0 +1,1 @@
+builtins.hashFile null ./hash-file.nix
