@@ -80,7 +80,8 @@ func primConcatStringsSep(ev *Evaluator, pos syntax.Pos, args []Value) (Value, e
 	if err != nil {
 		return nil, err
 	}
-	ctx := sep.Ctx
+	var ctx ContextBuilder
+	ctx.Add(sep.Ctx)
 	buf := make([]byte, 0, (len(list.Elems)+32)*len(sep.S))
 	for i, el := range list.Elems {
 		if i > 0 {
@@ -91,7 +92,7 @@ func primConcatStringsSep(ev *Evaluator, pos syntax.Pos, args []Value) (Value, e
 			return nil, err
 		}
 		buf = append(buf, s...)
-		ctx = ctx.Union(c)
+		ctx.Add(c)
 	}
-	return StrCtx(string(buf), ctx), nil
+	return StrCtx(string(buf), ctx.Context()), nil
 }

@@ -603,7 +603,7 @@ func (ev *Evaluator) ConcatLists(lists []Value, pos syntax.Pos, ctx string) (Val
 }
 
 func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value, error) {
-	var ctx Context
+	var ctx ContextBuilder
 	var sb strings.Builder
 	var n int64
 	var nf float64
@@ -647,7 +647,7 @@ func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value
 				return nil, err
 			}
 			sb.WriteString(s)
-			ctx = ctx.Union(c)
+			ctx.Add(c)
 		}
 		first = false
 	}
@@ -657,12 +657,12 @@ func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value
 	case TFloat:
 		return Float(nf), nil
 	case TPath:
-		if len(ctx) > 0 {
+		if len(ctx.Context()) > 0 {
 			return nil, ev.Errorf(EvalErr, e.P, "a string that refers to a store path cannot be appended to a path")
 		}
 		return Path(canonPath(sb.String())), nil
 	}
-	return &String{S: sb.String(), Ctx: ctx}, nil
+	return &String{S: sb.String(), Ctx: ctx.Context()}, nil
 }
 
 func addOverflows(a, b int64) (int64, bool) {

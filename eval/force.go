@@ -283,14 +283,14 @@ func (ev *Evaluator) coerceToString(pos syntax.Pos, v Value, ctx string, coerceM
 			return "", nil, nil
 		case *List:
 			var out []byte
-			var c Context
+			var c ContextBuilder
 			for i, el := range x.Elems {
 				s, ec, err := ev.coerceToString(pos, el, "while evaluating one element of the list", coerceMore, copyToStore, canonicalize)
 				if err != nil {
 					return "", nil, asError(ev, err).AddTrace(pos, ctx)
 				}
 				out = append(out, s...)
-				c = c.Union(ec)
+				c.Add(ec)
 				if i < len(x.Elems)-1 {
 					fe, _ := ev.Force(el, pos)
 					if l, isList := fe.(*List); !isList || len(l.Elems) != 0 {
@@ -298,7 +298,7 @@ func (ev *Evaluator) coerceToString(pos syntax.Pos, v Value, ctx string, coerceM
 					}
 				}
 			}
-			return string(out), c, nil
+			return string(out), c.Context(), nil
 		}
 	}
 	return "", nil, ev.Errorf(TypeErr, syntax.NoPos, "cannot coerce %s to a string: %s", ShowType(v), ev.errorValue(v)).AddTrace(pos, ctx)

@@ -138,6 +138,8 @@ func NewList(elems []Value) *List {
 }
 
 // Union returns the union of contexts, sorted and without duplicates.
+// Both are sorted, so this is a merge; to gather many contexts use
+// ContextBuilder, which is not quadratic.
 func (c Context) Union(o Context) Context {
 	if len(o) == 0 {
 		return c
@@ -145,15 +147,62 @@ func (c Context) Union(o Context) Context {
 	if len(c) == 0 {
 		return o
 	}
-	m := make(map[string]struct{}, len(c)+len(o))
+	out := make(Context, 0, len(c)+len(o))
+	i, j := 0, 0
+	for i < len(c) && j < len(o) {
+		switch {
+		case c[i] == o[j]:
+			out = append(out, c[i])
+			i++
+			j++
+		case c[i] < o[j]:
+			out = append(out, c[i])
+			i++
+		default:
+			out = append(out, o[j])
+			j++
+		}
+	}
+	out = append(out, c[i:]...)
+	out = append(out, o[j:]...)
+	if len(out) == len(c) {
+		return c
+	}
+	return out
+}
+
+// ContextBuilder gathers the contexts of many strings.
+type ContextBuilder struct {
+	first Context
+	set   map[string]struct{}
+}
+
+// Add adds a context.
+func (b *ContextBuilder) Add(c Context) {
+	switch {
+	case len(c) == 0:
+		return
+	case b.set == nil && b.first == nil:
+		b.first = c
+		return
+	case b.set == nil:
+		b.set = make(map[string]struct{}, len(b.first)+len(c))
+		for _, s := range b.first {
+			b.set[s] = struct{}{}
+		}
+	}
 	for _, s := range c {
-		m[s] = struct{}{}
+		b.set[s] = struct{}{}
 	}
-	for _, s := range o {
-		m[s] = struct{}{}
+}
+
+// Context returns the gathered context, sorted.
+func (b *ContextBuilder) Context() Context {
+	if b.set == nil {
+		return b.first
 	}
-	out := make(Context, 0, len(m))
-	for s := range m {
+	out := make(Context, 0, len(b.set))
+	for s := range b.set {
 		out = append(out, s)
 	}
 	sort.Strings(out)
