@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cairn-nix/cairn/storepath"
+	"golang.org/x/sys/unix"
 )
 
 // Config says where a local store lives. StoreDir is the logical store
@@ -56,6 +57,8 @@ func ParseURI(uri string, s Settings) (Config, error) {
 	c := DefaultConfig(s)
 	root := ""
 	switch {
+	case (base == "" || base == "auto") && query == "":
+		return autoConfig(c)
 	case base == "" || base == "auto" || base == "local" || base == "local://":
 	case !strings.Contains(base, "://") && strings.Contains(base, "/"):
 		abs, err := filepath.Abs(base)
@@ -122,4 +125,33 @@ func RootConfig(root string) Config {
 		c, _ = ParseURI("local?root="+url.QueryEscape(abs), DefaultSettings())
 	}
 	return c
+}
+
+// autoConfig is Nix's "auto" store: the local store when its state
+// directory is writable; else the daemon's (which Cairn cannot talk to
+// yet); else, for a user without /nix, a chroot store in
+// ~/.local/share/nix/root.
+func autoConfig(c Config) (Config, error) {
+	if unix.Access(c.StateDir, unix.R_OK|unix.W_OK) == nil {
+		return c, nil
+	}
+	if _, err := os.Stat(filepath.Join(c.StateDir, "daemon-socket", "socket")); err == nil {
+		return Config{}, fmt.Errorf("the store in '%s' is managed by the Nix daemon, which Cairn cannot talk to yet; use --store local?root=DIR for a store of your own", c.StateDir)
+	}
+	if _, err := os.Stat(c.StateDir); os.IsNotExist(err) && os.Geteuid() != 0 &&
+		os.Getenv("NIX_STORE_DIR") == "" && os.Getenv("NIX_STATE_DIR") == "" {
+		data := os.Getenv("XDG_DATA_HOME")
+		if data == "" {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return c, nil
+			}
+			data = filepath.Join(home, ".local", "share")
+		}
+		root := filepath.Join(data, "nix", "root")
+		c.StateDir = filepath.Join(root, "nix/var/nix")
+		c.LogDir = filepath.Join(root, "nix/var/log/nix")
+		c.RealStoreDir = filepath.Join(root, c.StoreDir)
+	}
+	return c, nil
 }

@@ -66,7 +66,6 @@ func TestParseURI(t *testing.T) {
 		uri                       string
 		store, real, state, errIn string
 	}{
-		{uri: "auto", store: "/nix/store", real: "/nix/store", state: "/nix/var/nix"},
 		{uri: "local", store: "/nix/store", real: "/nix/store", state: "/nix/var/nix"},
 		{uri: "local?root=/tmp/r", store: "/nix/store", real: "/tmp/r/nix/store", state: "/tmp/r/nix/var/nix"},
 		{uri: "/tmp/r", store: "/nix/store", real: "/tmp/r/nix/store", state: "/tmp/r/nix/var/nix"},
@@ -89,6 +88,22 @@ func TestParseURI(t *testing.T) {
 		}
 		if c.StoreDir != tt.store || c.RealStoreDir != tt.real || c.StateDir != tt.state {
 			t.Errorf("%s: got store %s real %s state %s", tt.uri, c.StoreDir, c.RealStoreDir, c.StateDir)
+		}
+	}
+	// "auto" is the local store when its state directory is writable.
+	state := t.TempDir()
+	t.Setenv("NIX_STATE_DIR", state)
+	c, err := ParseURI("auto", DefaultSettings())
+	if err != nil || c.StateDir != state || c.RealStoreDir != "/nix/store" {
+		t.Errorf("auto: %+v %v", c, err)
+	}
+	must(t, os.MkdirAll(filepath.Join(state, "daemon-socket"), 0o755))
+	must(t, os.WriteFile(filepath.Join(state, "daemon-socket/socket"), nil, 0o644))
+	must(t, os.Chmod(state, 0o555))
+	defer os.Chmod(state, 0o755)
+	if os.Geteuid() != 0 { // root may write anywhere
+		if _, err := ParseURI("auto", DefaultSettings()); err == nil || !strings.Contains(err.Error(), "daemon") {
+			t.Errorf("auto with a daemon: %v", err)
 		}
 	}
 }
