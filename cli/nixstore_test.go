@@ -197,3 +197,62 @@ func TestRenderSize(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreSelection: the store comes from --store, else NIX_REMOTE,
+// else nix.conf's `store` (in NIX_CONF_DIR), else the default store
+// directories, which NIX_STORE_DIR and NIX_STATE_DIR move.
+func TestStoreSelection(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "file")
+	if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(dir, "conf")
+	if err := os.MkdirAll(conf, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(conf, "nix.conf"), []byte("store = local?root="+dir+"/from-conf\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NIX_CONF_DIR", conf)
+	t.Setenv("NIX_USER_CONF_FILES", "")
+	t.Setenv("NIX_STORE_DIR", "")
+	t.Setenv("NIX_STATE_DIR", "")
+	t.Setenv("NIX_REMOTE", "")
+	added := func(args ...string) string {
+		t.Helper()
+		code, out, errs := run(t, nil, append([]string{"nix-store", "--add", f}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: %s", args, errs)
+		}
+		return strings.TrimSpace(out)
+	}
+	exists := func(p string) {
+		t.Helper()
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("expected %s: %v", p, err)
+		}
+	}
+	p := added()
+	exists(filepath.Join(dir, "from-conf", p))
+	// NIX_REMOTE is only the default: nix.conf overrides it, as in Nix.
+	t.Setenv("NIX_REMOTE", dir+"/from-env")
+	exists(filepath.Join(dir, "from-conf", added()))
+	exists(filepath.Join(dir, "from-flag", added("--store", dir+"/from-flag")))
+	exists(filepath.Join(dir, "from-option", added("--option", "store", dir+"/from-option")))
+	if err := os.WriteFile(filepath.Join(conf, "nix.conf"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exists(filepath.Join(dir, "from-env", added()))
+
+	// A store directory of its own: paths are hashed with it.
+	t.Setenv("NIX_REMOTE", "")
+	t.Setenv("NIX_STORE_DIR", dir+"/own/store")
+	t.Setenv("NIX_STATE_DIR", dir+"/own/state")
+	q := added()
+	if !strings.HasPrefix(q, dir+"/own/store/") || strings.TrimPrefix(q, dir+"/own/store/") == strings.TrimPrefix(p, "/nix/store/") {
+		t.Errorf("NIX_STORE_DIR: added %s", q)
+	}
+	exists(q)
+	exists(dir + "/own/state/db/db.sqlite")
+}
