@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -255,4 +256,55 @@ func TestStoreSelection(t *testing.T) {
 	}
 	exists(q)
 	exists(dir + "/own/state/db/db.sqlite")
+}
+
+// TestCollectGarbageDeleteOld: -d removes old generations of profiles,
+// then the collection deletes what only they kept alive.
+func TestCollectGarbageDeleteOld(t *testing.T) {
+	t.Setenv("NIX_STORE_DIR", "")
+	t.Setenv("NIX_CONF_DIR", t.TempDir())
+	t.Setenv("NIX_USER_CONF_FILES", "")
+	t.Setenv("HOME", t.TempDir())
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	var paths []string
+	for _, name := range []string{"old", "new"} {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errs := run(t, nil, "nix-store", "--store", root, "--add", f)
+		if code != 0 {
+			t.Fatal(errs)
+		}
+		paths = append(paths, strings.TrimSpace(out))
+	}
+	profiles := filepath.Join(root, "nix/var/nix/profiles")
+	for i, p := range paths {
+		if err := os.Symlink(p, filepath.Join(profiles, fmt.Sprintf("p-%d-link", i+1))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("p-2-link", filepath.Join(profiles, "p")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, nil, "nix-collect-garbage", "--store", root, "--dry-run")
+	if code != 0 || out != "0 store paths would be deleted\n" {
+		t.Errorf("--dry-run: %d %q %s", code, out, errs)
+	}
+	code, out, errs = run(t, nil, "nix-collect-garbage", "--store", root, "-d")
+	if code != 0 || !strings.Contains(out, "1 store paths deleted") || !strings.Contains(errs, "removing profile version 1") {
+		t.Errorf("-d: %d %q %s", code, out, errs)
+	}
+	if _, err := os.Lstat(filepath.Join(profiles, "p-1-link")); err == nil {
+		t.Error("old generation kept")
+	}
+	code, _, _ = run(t, nil, "nix-store", "--store", root, "--check-validity", paths[1])
+	if code != 0 {
+		t.Error("the current generation's path was deleted")
+	}
+	code, _, errs = run(t, nil, "nix-collect-garbage", "--store", root, "--delete-older-than", "soon")
+	if code != 1 || !strings.Contains(errs, "expected something like '14d'") {
+		t.Errorf("bad --delete-older-than: %d %s", code, errs)
+	}
 }
