@@ -4,22 +4,30 @@
 //
 // It owns:
 //   - the metadata database, db/db.sqlite in Nix's own schema (ValidPaths,
-//     Refs, DerivationOutputs, Realisations) with the db/schema version
-//     file, opened through modernc.org/sqlite (pure Go);
-//   - adding store objects atomically (written under a temporary name in
-//     the store, canonicalised, renamed into place, then registered in one
-//     transaction) from a directory or file, from text, or from a NAR;
+//     Refs, DerivationOutputs, and the Realisations tables of Nix's
+//     ca-derivations migration) with the db/schema version file, opened
+//     through modernc.org/sqlite (pure Go) in WAL mode as Nix opens it;
+//   - choosing a store: URIs (auto, local, local?root=DIR, a path), the
+//     `store` setting of nix.conf, NIX_REMOTE, NIX_STORE_DIR,
+//     NIX_STATE_DIR, NIX_LOG_DIR and NIX_CONF_DIR;
+//   - adding store objects atomically: written under a temporary name in
+//     the store, canonicalised (mtime 1, no write or setuid bits),
+//     renamed into place, then registered in one transaction; a crash
+//     leaves only unregistered garbage, which the collector removes;
 //   - queries (validity, references, referrers, derivers, closures), the
 //     validity registration format of --dump-db/--load-db and the
-//     nix-store --export format;
-//   - Nix's lock protocols: per-path "<path>.lock" files, the big lock,
-//     gc.lock, temporary roots and the GC's roots socket (flock(2) locks,
-//     as Nix takes them);
-//   - garbage collection (roots from gcroots/, profiles/, temporary roots
-//     and a /proc scan of running processes) and verification.
+//     `nix-store --export` format;
+//   - Nix's lock protocols, with flock(2) as Nix 2.34 takes them:
+//     "<path>.lock" files, db/big-lock, gc.lock, temporary roots in
+//     temproots/<pid> and the collector's gc-socket/socket;
+//   - garbage collection (roots in gcroots/ and profiles/, temporary
+//     roots, and a /proc scan of running processes) and verification.
 //
-// Where evaluation needs a store it uses the Adder interface: Local writes
-// objects, Computer only computes their paths (Nix's read-only mode).
+// For evaluation, Adder is the small interface to write through:
+// AddPath/AddPathWith (a file or tree, NAR or flat), AddText (toFile, a
+// .drv, with references) and IsValid. *Local writes; *Computer only
+// computes the paths, as Nix does in read-only mode. *Local also has the
+// AddDump, References and ReadDerivation methods evalstore.Store asks for.
 //
 // It builds on nar, nixhash, storepath, derivation and narinfo, and must
 // never import eval, evalstore or cli.
