@@ -57,7 +57,7 @@ func ioMessage(err error, path string) string {
 	msg := err.Error()
 	if ok := asPathError(err, &pe); ok {
 		switch {
-		case os.IsNotExist(err):
+		case notExist(err): // ENOTDIR too, as Nix's maybeLstat
 			return "path '" + path + "' does not exist"
 		case pe.Err != nil:
 			msg = "reading file '" + path + "': " + capitalize(pe.Err.Error())
