@@ -206,7 +206,7 @@ func primGenList(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if n == 0 {
 		return emptyList, nil
 	}
-	if n > 1<<40 {
+	if n > 1<<40 || ev.Settings.MaxListSize > 0 && n > ev.Settings.MaxListSize {
 		return nil, ev.Errorf(EvalErr, pos, "cannot create list of size %d", n)
 	}
 	thunks := make([]Thunk, n)

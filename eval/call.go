@@ -18,6 +18,9 @@ func (ev *Evaluator) CallFunction(fn Value, args []Value, pos syntax.Pos) (Value
 	if ev.callDepth > ev.Settings.MaxCallDepth {
 		return nil, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
 	}
+	if err := ev.step(pos); err != nil {
+		return nil, err
+	}
 	ev.callDepth++
 	v, err := ev.callFunction(fn, args, pos)
 	ev.callDepth--

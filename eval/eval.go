@@ -30,6 +30,9 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 		// later failures (Nix 2.34's memoised errors).
 		return nil, t.val.(*failure).err.clone()
 	case thunkPending:
+		if err := ev.step(pos); err != nil {
+			return nil, err
+		}
 		t.state = thunkBlackhole
 		ev.Stats.ThunksForced++
 		v, err = ev.eval(t.code.(syntax.Expr), t.env)
@@ -758,6 +761,9 @@ func exprPos(e syntax.Expr) syntax.Pos {
 func (ev *Evaluator) evalCall(e *syntax.Call, fn Value, env *Env) (Value, error) {
 	if ev.callDepth > ev.Settings.MaxCallDepth {
 		return nil, ev.Errorf(StackOverflowErr, e.P, "stack overflow; max-call-depth exceeded")
+	}
+	if err := ev.step(e.P); err != nil {
+		return nil, err
 	}
 	ev.callDepth++
 	defer func() { ev.callDepth-- }()

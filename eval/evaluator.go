@@ -37,6 +37,13 @@ type Settings struct {
 	StoreDir      string
 	Features      map[string]bool // experimental features
 	Lints         struct{ URL, AbsolutePath, ShortPath syntax.Lint }
+	// MaxSteps bounds the work of one evaluation (function calls and
+	// thunks forced); 0 means no bound. Interrupt, checked now and then,
+	// stops evaluation when it returns true. Both are for embedders and
+	// fuzzing: the error they cause cannot be caught by tryEval.
+	MaxSteps    int64
+	Interrupt   func() bool
+	MaxListSize int64 // largest list genList may create; 0: no bound
 	// Warn prints a warning (already laid out); nil discards.
 	Warn func(text string)
 	// Trace prints builtins.trace output; nil discards.
@@ -53,6 +60,7 @@ type Evaluator struct {
 	builtins  *Attrs
 
 	callDepth int
+	steps     int64
 	fileCache map[string]Value
 	Stats     Stats
 
@@ -237,4 +245,20 @@ func (ev *Evaluator) initBuiltins() {
 	}
 	ev.baseScope = syntax.NewBaseScope(syms)
 	ev.baseEnv = envOf(nil, vals)
+}
+
+// step counts one unit of work and enforces Settings.MaxSteps and
+// Settings.Interrupt.
+func (ev *Evaluator) step(pos syntax.Pos) error {
+	ev.steps++
+	if ev.steps&63 != 0 {
+		return nil
+	}
+	if ev.Settings.MaxSteps > 0 && ev.steps > ev.Settings.MaxSteps {
+		return ev.Errorf(AbortErr, pos, "evaluation exceeded its limit of %d steps", ev.Settings.MaxSteps)
+	}
+	if ev.Settings.Interrupt != nil && ev.Settings.Interrupt() {
+		return ev.Errorf(AbortErr, pos, "evaluation interrupted")
+	}
+	return nil
 }
