@@ -10,6 +10,7 @@ import (
 
 	"github.com/cairn-nix/cairn/eval"
 	"github.com/cairn-nix/cairn/evalstore"
+	"github.com/cairn-nix/cairn/store"
 	"github.com/cairn-nix/cairn/syntax"
 )
 
@@ -24,6 +25,7 @@ type evalArgs struct {
 	lints     map[string]syntax.Lint
 	pureEval  bool
 	stats     bool
+	readWrite bool // evaluation may write to the store (--read-write-mode)
 	options   map[string]string
 }
 
@@ -113,6 +115,9 @@ func (a *evalArgs) parse(args []string, i int) (int, error) {
 	case "--stats":
 		a.stats = true
 		return 1, nil
+	case "--abort-on-warn":
+		a.options["abort-on-warn"] = "true"
+		return 1, nil
 	case "--no-pure-eval", "--quiet", "-v", "--verbose", "--no-build-output", "-Q", "--keep-going", "-k":
 		return 1, nil
 	}
@@ -149,9 +154,31 @@ func (a *evalArgs) newEvaluator(env *Env) (*eval.Evaluator, error) {
 	if np := os.Getenv("NIX_PATH"); np != "" {
 		s.NixPath = append(s.NixPath, splitNixPath(np)...)
 	}
-	// No local store yet: store paths are computed, never written, as in
-	// Nix's read-only mode.
-	return evalstore.New(s, evalstore.Options{ReadOnly: true})
+	if v, ok := a.options["abort-on-warn"]; ok {
+		s.AbortOnWarn = v == "true"
+	}
+	if !a.readWrite {
+		// Nix's read-only mode: store paths are computed, never written.
+		return evalstore.New(s, evalstore.Options{ReadOnly: true})
+	}
+	st, err := a.openStore()
+	if err != nil {
+		return nil, err
+	}
+	return evalstore.New(s, evalstore.Options{Store: st})
+}
+
+// openStore opens the store named by --store, or by nix.conf and the
+// environment (NIX_REMOTE, NIX_STORE_DIR, ...).
+func (a *evalArgs) openStore() (*store.Local, error) {
+	settings, err := store.LoadSettings()
+	if err != nil {
+		return nil, err
+	}
+	if uri, ok := a.options["store"]; ok {
+		return store.OpenURI(uri, settings)
+	}
+	return store.Open(settings)
 }
 
 // splitNixPath splits NIX_PATH on ':' except inside URLs ("https://").

@@ -76,6 +76,9 @@ func runInstantiate(env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	// As in Nix, only --eval without --read-write-mode keeps the store
+	// untouched.
+	f.evalArgs.readWrite = !f.evalOnly || f.readWrite
 	ev, err := f.evalArgs.newEvaluator(env)
 	if err != nil {
 		return fail(env, err)

@@ -75,6 +75,9 @@ func init() {
 		b.WriteString(s.S + "\n")
 		syntax.WriteAt(&b, "", ev.fs.Position(pos))
 		ev.emitWarning(syntax.IndentMessage("evaluation warning: ", b.String()))
+		if ev.Settings.AbortOnWarn {
+			return nil, ev.Errorf(EvalErr, syntax.NoPos, "aborting to reveal stack trace of warning, as abort-on-warn is set")
+		}
 		return ev.Force(args[1], pos)
 	}})
 	Register(&PrimOp{Name: "addErrorContext", Arity: 2, NoTrace: true, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {

@@ -44,6 +44,8 @@ type Settings struct {
 	MaxSteps    int64
 	Interrupt   func() bool
 	MaxListSize int64 // largest list genList may create; 0: no bound
+	// AbortOnWarn makes builtins.warn an error (Nix's abort-on-warn).
+	AbortOnWarn bool
 	// Warn prints a warning (already laid out); nil discards.
 	Warn func(text string)
 	// Trace prints builtins.trace output; nil discards.
