@@ -161,11 +161,29 @@ func (a *evalArgs) newEvaluator(env *Env) (*eval.Evaluator, error) {
 		// Nix's read-only mode: store paths are computed, never written.
 		return evalstore.New(s, evalstore.Options{ReadOnly: true})
 	}
+	if a.storeURI() == "dummy" {
+		// Nix's dummy store holds nothing: paths are only computed.
+		return evalstore.New(s, evalstore.Options{ReadOnly: true})
+	}
 	st, err := a.openStore()
 	if err != nil {
 		return nil, err
 	}
 	return evalstore.New(s, evalstore.Options{Store: st})
+}
+
+// storeURI is the scheme of the store in use ("dummy", "local", ...) as
+// far as --store and NIX_REMOTE tell; "" when unknown.
+func (a *evalArgs) storeURI() string {
+	uri, ok := a.options["store"]
+	if !ok {
+		uri = os.Getenv("NIX_REMOTE")
+	}
+	scheme, _, found := strings.Cut(uri, "://")
+	if !found {
+		return ""
+	}
+	return scheme
 }
 
 // openStore opens the store named by --store, or by nix.conf and the
