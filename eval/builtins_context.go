@@ -129,8 +129,18 @@ func primGetContext(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) 
 	return b.Build(), nil
 }
 
+// parseStorePath returns p canonicalised if it is a valid path directly
+// in the store directory, as Store::parseStorePath accepts it.
+func (ev *Evaluator) parseStorePath(p string) (string, bool) {
+	if p == "" || p[0] != '/' {
+		return "", false
+	}
+	p = canonPath(p)
+	return p, ev.isStorePath(p)
+}
+
 // isStorePath reports whether p is a valid path directly in the store
-// directory, as Store::isStorePath.
+// directory.
 func (ev *Evaluator) isStorePath(p string) bool {
 	dir := ev.Settings.StoreDir
 	if !strings.HasPrefix(p, dir+"/") {
@@ -174,7 +184,8 @@ func primAppendContext(ev *Evaluator, pos syntax.Pos, args []Value) (Value, erro
 	var add []string
 	for _, at := range attrs.List {
 		name := at.Name.String()
-		if !ev.isStorePath(name) {
+		path, ok := ev.parseStorePath(name)
+		if !ok {
 			return nil, ev.Errorf(EvalErr, at.Pos, "context key '%s' is not a store path", syntax.PrintIdentifier(name))
 		}
 		info, err := ev.forceAttrs(at.Value, at.Pos, "while evaluating the value of a string context")
@@ -187,7 +198,7 @@ func primAppendContext(ev *Evaluator, pos syntax.Pos, args []Value) (Value, erro
 				return nil, err
 			}
 			if b {
-				add = append(add, name)
+				add = append(add, path)
 			}
 		}
 		if a, ok := info.Get(symAllOutputs); ok {
@@ -199,7 +210,7 @@ func primAppendContext(ev *Evaluator, pos syntax.Pos, args []Value) (Value, erro
 				if !strings.HasSuffix(name, ".drv") {
 					return nil, ev.Errorf(EvalErr, at.Pos, "tried to add all-outputs context of %s, which is not a derivation, to a string", syntax.PrintIdentifier(name))
 				}
-				add = append(add, "="+name)
+				add = append(add, "="+path)
 			}
 		}
 		if a, ok := info.Get(symOutputs); ok {
@@ -215,7 +226,7 @@ func primAppendContext(ev *Evaluator, pos syntax.Pos, args []Value) (Value, erro
 				if err != nil {
 					return nil, err
 				}
-				add = append(add, "!"+o+"!"+name)
+				add = append(add, "!"+o+"!"+path)
 			}
 		}
 	}

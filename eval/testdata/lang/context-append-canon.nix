@@ -1,0 +1,1 @@
+builtins.getContext (builtins.appendContext "" { "/nix/store/00000000000000000000000000000000-foo/" = { path = true; }; "/nix//store/./00000000000000000000000000000000-bar" = { path = true; }; "/nix/store/00000000000000000000000000000000-foo.drv/" = { outputs = []; }; })
