@@ -511,10 +511,7 @@ func (l *lexer) lexString() (token, error) {
 // CR LF become LF.
 func (l *lexer) unescape(s string, at int) (string, error) {
 	if strings.IndexAny(s, "\\\r") < 0 {
-		if strings.IndexByte(s, 0) >= 0 {
-			return s, l.errorAt(at, "input string contains a NUL byte")
-		}
-		return s, nil
+		return s, l.checkNoNUL(s, at)
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -545,10 +542,15 @@ func (l *lexer) unescape(s string, at int) (string, error) {
 		}
 	}
 	out := b.String()
-	if strings.IndexByte(out, 0) >= 0 {
-		return out, l.errorAt(at, "input string contains a NUL byte")
+	return out, l.checkNoNUL(out, at)
+}
+
+// checkNoNUL rejects strings with NUL bytes, which Nix strings cannot hold.
+func (l *lexer) checkNoNUL(s string, at int) error {
+	if strings.IndexByte(s, 0) < 0 {
+		return nil
 	}
-	return out, nil
+	return l.errorAt(at, "input string '%s' cannot be represented as Nix string because it contains null bytes", strings.ReplaceAll(s, "\x00", "␀"))
 }
 
 // lexIndString scans inside ”...”.
@@ -597,10 +599,7 @@ func (l *lexer) lexIndString() (token, error) {
 	case best > 0:
 		t := l.tok(tIndSTR, best)
 		t.indent = true
-		if strings.IndexByte(t.text, 0) >= 0 {
-			return t, l.errorAt(t.begin, "input string contains a NUL byte")
-		}
-		return t, nil
+		return t, l.checkNoNUL(t.text, t.begin)
 	case c == '$' && n1 == '{':
 		l.push(lsDefault)
 		return l.tok(tDollarCurly, 2), nil
