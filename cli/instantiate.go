@@ -21,6 +21,9 @@ type instantiateFlags struct {
 	attrPaths                                    []string
 	files                                        []string
 	readWrite                                    bool
+	addRoot                                      string
+	rootNr                                       int
+	warnedGC                                     bool
 }
 
 func parseInstantiateFlags(args []string) (*instantiateFlags, error) {
@@ -60,6 +63,12 @@ func parseInstantiateFlags(args []string) (*instantiateFlags, error) {
 			f.attrPaths = append(f.attrPaths, args[i])
 		case "-":
 			f.readStdin = true
+		case "--add-root":
+			if i+1 >= len(args) {
+				return nil, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+			}
+			i++
+			f.addRoot = args[i]
 		case "--dry-run", "--indirect":
 		default:
 			if strings.HasPrefix(a, "-") {
@@ -165,7 +174,10 @@ func (f *instantiateFlags) process(env *Env, ev *eval.Evaluator, e syntax.Expr) 
 			return reportEvalError(env, ev, err, f.showTrace)
 		}
 		if !f.evalOnly {
-			return notYet(env, "nix-instantiate without --eval (writing derivations)")
+			if code := f.printDerivations(env, ev, v, autoArgs); code != 0 {
+				return code
+			}
+			continue
 		}
 		if autoArgs.Len() > 0 {
 			v, err = ev.AutoCallFunction(autoArgs, v)
@@ -220,4 +232,53 @@ func absFrom(cwd, p string) string {
 		return filepath.Clean(p)
 	}
 	return filepath.Join(cwd, p)
+}
+
+// printDerivations writes the derivations v stands for and prints their
+// .drv paths (with "!output" for outputs other than out), as
+// nix-instantiate does without --eval.
+func (f *instantiateFlags) printDerivations(env *Env, ev *eval.Evaluator, v eval.Value, autoArgs *eval.Attrs) int {
+	drvs, err := ev.GetDerivations(v, autoArgs)
+	if err != nil {
+		return reportEvalError(env, ev, err, f.showTrace)
+	}
+	for _, d := range drvs {
+		drvPath, outName, err := ev.DrvPathOf(d)
+		if err != nil {
+			return reportEvalError(env, ev, err, f.showTrace)
+		}
+		shown := drvPath
+		if f.addRoot == "" {
+			if !f.warnedGC {
+				fmt.Fprintln(env.Stderr, "warning: you did not specify '--add-root'; the result might be removed by the garbage collector")
+				f.warnedGC = true
+			}
+		} else {
+			cwd, _ := os.Getwd()
+			root := absFrom(cwd, f.addRoot)
+			if f.rootNr++; f.rootNr > 1 {
+				root += fmt.Sprintf("-%d", f.rootNr)
+			}
+			if shown, err = f.addPermRoot(drvPath, root); err != nil {
+				return fail(env, err)
+			}
+		}
+		if outName != "out" {
+			shown += "!" + outName
+		}
+		fmt.Fprintln(env.Stdout, shown)
+	}
+	return 0
+}
+
+func (f *instantiateFlags) addPermRoot(drvPath, root string) (string, error) {
+	st, err := f.evalArgs.openStore()
+	if err != nil {
+		return "", err
+	}
+	p, err := st.Dir().Parse(drvPath)
+	if err != nil {
+		return "", err
+	}
+	return st.AddPermRoot(p, root)
 }
