@@ -43,14 +43,12 @@ func (p *tomlParser) array(l *tomlLoc) (*tomlValue, *tomlError) {
 		}
 		spacer(l)
 		commaFound = tChar(',').scan(l)
-		comment, cerr := p.commentLine(l)
-		if cerr != nil {
+		if _, cerr := p.commentLine(l); cerr != nil {
 			p.report(cerr)
 		}
 		if commaFound {
 			spacer(l)
 		}
-		_ = comment
 		v.arr = append(v.arr, elem)
 	}
 	if l.cur() != ']' {
