@@ -1,0 +1,1 @@
+derivation { name = "basic"; builder = "/bin/sh"; system = "x86_64-linux"; }

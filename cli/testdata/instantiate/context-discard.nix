@@ -1,0 +1,1 @@
+let a = derivation { name = "ctxx-a"; builder = "/bin/sh"; system = "x86_64-linux"; }; in derivation { name = "ctxx-b"; builder = "/bin/sh"; system = "x86_64-linux"; s = builtins.unsafeDiscardStringContext "${a}"; }

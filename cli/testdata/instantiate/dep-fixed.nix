@@ -1,0 +1,1 @@
+let f = derivation { name = "fx"; builder = "/bin/sh"; system = "x86_64-linux"; outputHash = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="; }; in derivation { name = "uses-fixed"; builder = "/bin/sh"; system = "x86_64-linux"; src = f; }

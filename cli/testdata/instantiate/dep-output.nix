@@ -1,0 +1,1 @@
+let a = derivation { name = "depo-a"; builder = "/bin/sh"; system = "x86_64-linux"; outputs = [ "out" "dev" ]; }; in derivation { name = "depo-b"; builder = "/bin/sh"; system = "x86_64-linux"; input = a.dev; }
