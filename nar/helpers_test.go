@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cairn-nix/cairn/internal/testshared"
 )
 
 // sharedDir finds ../shared/conformance/<sub> from the working directory
@@ -29,14 +31,11 @@ func sharedDir(sub string) string {
 	}
 }
 
-// vectorDir is sharedDir for nix-store-data, skipping the test if absent.
+// vectorDir finds ../shared/conformance/nix-store-data/<sub>, skipping
+// the test when it is absent.
 func vectorDir(t testing.TB, sub string) string {
 	t.Helper()
-	p := sharedDir(filepath.Join("nix-store-data", sub))
-	if p == "" {
-		t.Skipf("conformance data %s not found above the working directory", sub)
-	}
-	return p
+	return testshared.StoreVector(t, sub)
 }
 
 // raw encodes strings in NAR form, for hand-made archives.

@@ -7,27 +7,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairn-nix/cairn/internal/testshared"
 )
 
-// vectorDir finds ../shared/conformance/nix-store-data/<sub> from the test's
-// working directory upwards, and skips the test when it is absent.
+// vectorDir finds ../shared/conformance/nix-store-data/<sub>, skipping
+// the test when it is absent.
 func vectorDir(t testing.TB, sub string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "..", "shared", "conformance", "nix-store-data", sub)
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skipf("conformance data %s not found above the working directory", sub)
-		}
-		dir = parent
-	}
+	return testshared.StoreVector(t, sub)
 }
 
 // Digests from Nix's hash.cc unit tests and hash-path.sh functional test.
