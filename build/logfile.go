@@ -3,8 +3,8 @@ package build
 import (
 	"bytes"
 	"compress/bzip2"
-	"io"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"

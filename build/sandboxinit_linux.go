@@ -192,4 +192,3 @@ func loopbackUp() error {
 	}
 	return nil
 }
-
