@@ -34,7 +34,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runNixHash(env, args[1:])
 	case "nix-collect-garbage":
 		return runCollectGarbage(env, args[1:])
-	case "nix-build", "nix-shell", "nix-env":
+	case "nix-build":
+		return runNixBuild(env, args[1:])
+	case "nix-shell", "nix-env":
 		return notYet(env, name)
 	case "nix":
 		return runNix(env, args[1:])
@@ -77,6 +79,12 @@ func runCairn(env *Env, args []string) int {
 	case "--version", "version":
 		fmt.Fprintln(env.Stdout, "cairn (Nix) 2.34.8")
 		return 0
+	}
+	switch args[0] {
+	case "build":
+		return runCairnBuild(env, args[1:])
+	case "log":
+		return runLog(env, args[1:])
 	}
 	if run, ok := storeCommands[args[0]]; ok {
 		return run(env, args[1:])
