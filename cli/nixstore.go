@@ -54,12 +54,19 @@ func (o *storeOpts) parse(args []string, i int) (int, error) {
 	case "--no-keep-outputs", "--no-keep-derivations":
 		o.options[a[5:]] = "false"
 		return 1, nil
-	case "-v", "--verbose", "--quiet", "-Q", "--no-build-output", "--show-trace", "--print-build-logs", "-L":
+	case "--print-build-logs", "-L":
+		o.options["print-build-logs"] = "true"
+		return 1, nil
+	case "-v", "--verbose", "--quiet", "-Q", "--no-build-output", "--show-trace":
 		return 1, nil
 	case "--log-format", "--max-jobs", "-j", "--cores", "--extra-experimental-features", "--experimental-features":
 		if err := need(1); err != nil {
 			return 0, err
 		}
+		if a == "-j" {
+			a = "--max-jobs"
+		}
+		o.options[a[2:]] = args[i+1]
 		return 2, nil
 	}
 	return 0, nil
@@ -218,6 +225,10 @@ func (c *nixStoreCmd) noFlags() error {
 
 func (c *nixStoreCmd) run(env *Env, s *store.Local) (int, error) {
 	switch c.op {
+	case "realise":
+		return c.opRealise(env, s)
+	case "read-log":
+		return c.opReadLog(env, s)
 	case "add":
 		return 0, c.opAdd(env, s)
 	case "add-fixed":
