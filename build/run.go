@@ -157,17 +157,12 @@ func (b *Builder) outputLocation(j *job, name string) string {
 // builderFailure words a failed builder as Nix 2.34 does.
 func (b *Builder) builderFailure(j *job, err error) error {
 	var ee *exec.ExitError
-	status := ""
+	reason := err.Error()
 	if errors.As(err, &ee) {
-		status = statusText(ee.ProcessState.Sys().(syscall.WaitStatus))
-	} else if se, ok := err.(*statusError); ok {
-		status = se.text
-	} else {
-		return &Error{Drv: b.st.PrintPath(j.g.drvPath), Kind: failBuild,
-			Msg: fmt.Sprintf("Cannot build '%s'.\nReason: %v.", b.st.PrintPath(j.g.drvPath), err)}
+		reason = "builder " + statusText(ee.ProcessState.Sys().(syscall.WaitStatus))
 	}
 	drvName := b.st.PrintPath(j.g.drvPath)
-	msg := fmt.Sprintf("Cannot build '%s'.\nReason: builder %s.", drvName, status)
+	msg := fmt.Sprintf("Cannot build '%s'.\nReason: %s.", drvName, reason)
 	msg += b.knownOutputs(j.g)
 	if tail := j.log.tail(); len(tail) > 0 {
 		msg += fmt.Sprintf("\nLast %d log lines:\n", len(tail))
@@ -190,11 +185,6 @@ func (b *Builder) knownOutputs(g *goal) string {
 	}
 	return "\nOutput paths:\n  " + strings.Join(ps, "\n  ")
 }
-
-// statusError is a builder that did not succeed, worded already.
-type statusError struct{ text string }
-
-func (e *statusError) Error() string { return "builder " + e.text }
 
 func statusText(ws syscall.WaitStatus) string {
 	switch {

@@ -112,7 +112,7 @@ func (b *Builder) runSandboxed(j *job) error {
 	cr.Close()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == initFailure {
-		return fmt.Errorf("setting up the sandbox failed (see the log)")
+		return fmt.Errorf("setting up the sandbox failed")
 	}
 	return err
 }
