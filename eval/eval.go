@@ -98,13 +98,13 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 				return v
 			}
 		}
-	case *syntax.Lambda:
-		return &Closure{Fn: e, Env: env}
 	case *syntax.List:
 		if len(e.Elems) == 0 {
 			return emptyList
 		}
 	}
+	// A function is suspended too, as in Nix: printing without --strict
+	// shows it as not yet evaluated.
 	ev.Stats.Thunks++
 	return &Thunk{code: e, env: env}
 }

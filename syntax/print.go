@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,6 +78,17 @@ func (s Symbol) printIdent() string { return PrintIdentifier(s.String()) }
 
 // FormatFloat prints a float as C++'s default ostream does (%g, 6 digits).
 func FormatFloat(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		if math.Signbit(f) {
+			return "-nan"
+		}
+		return "nan"
+	}
 	return strconv.FormatFloat(f, 'g', 6, 64)
 }
 
