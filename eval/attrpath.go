@@ -105,7 +105,7 @@ func (ev *Evaluator) AutoCallFunction(args *Attrs, fn Value) (Value, error) {
 	}
 	var list []Attr
 	if c.Fn.Formals.Ellipsis {
-		list = append(list, args.List...)
+		list = append(list, args.All()...)
 	} else {
 		for _, f := range c.Fn.Formals.Items {
 			if at, ok := args.Get(f.Name); ok {

@@ -15,18 +15,76 @@ type Attr struct {
 }
 
 // Attrs is an attribute set: attributes sorted by Symbol, so lookups are
-// binary searches and `//` is a merge. Pos is where the set was written.
+// binary searches and `//` is a merge. A small right-hand side of `//` is
+// layered on top of the left one instead of copying it (as Nix 2.34
+// does), so chains of overlays cost what they add; All gives the merged
+// view. Pos is where the set was written.
 type Attrs struct {
-	List []Attr
-	Pos  syntax.Pos
+	list   []Attr // this layer's attributes, sorted by Name
+	base   *Attrs // the set this one is layered on, nil when flat
+	size   int    // distinct names in the whole chain (layered sets)
+	layers uint8
+	merged []Attr // All's cached view of a layered set
+	Pos    syntax.Pos
+}
+
+// maxLayers bounds a chain of layers, and layerMax the size of a right
+// operand of // that is layered rather than merged (Nix's defaults).
+const (
+	maxLayers = 8
+	layerMax  = 16
+)
+
+// NewAttrsSorted wraps attributes already sorted by Symbol, without
+// duplicates.
+func NewAttrsSorted(list []Attr, pos syntax.Pos) *Attrs { return &Attrs{list: list, Pos: pos} }
+
+// All returns the attributes sorted by Symbol (not by name: see Sorted).
+// The slice must not be modified.
+func (a *Attrs) All() []Attr {
+	if a.base == nil {
+		return a.list
+	}
+	if a.merged == nil {
+		a.merged = a.flatten()
+	}
+	return a.merged
+}
+
+// flatten merges a layered set's chain in one pass: the small upper
+// layers first (upper ones winning), then that with the flat bottom.
+func (a *Attrs) flatten() []Attr {
+	var small []Attr
+	l := a
+	for ; l.base != nil && l.merged == nil; l = l.base {
+		small = mergeAttrs(l.list, small)
+	}
+	bottom := l.list
+	if l.merged != nil {
+		bottom = l.merged
+	}
+	return mergeAttrs(bottom, small)
 }
 
 // Len is the number of attributes.
-func (a *Attrs) Len() int { return len(a.List) }
+func (a *Attrs) Len() int {
+	if a.base == nil {
+		return len(a.list)
+	}
+	return a.size
+}
 
 // Get finds an attribute.
 func (a *Attrs) Get(name syntax.Symbol) (*Attr, bool) {
-	l := a.List
+	for ; a != nil; a = a.base {
+		if at, ok := searchAttrs(a.list, name); ok {
+			return at, true
+		}
+	}
+	return nil, false
+}
+
+func searchAttrs(l []Attr, name syntax.Symbol) (*Attr, bool) {
 	lo, hi := 0, len(l)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -54,15 +112,16 @@ func (a *Attrs) GetStr(name string) (*Attr, bool) {
 // Sorted returns the attributes in lexicographic order of their names,
 // the order Nix shows them in (attrNames, attrValues, printing).
 func (a *Attrs) Sorted() []Attr {
-	out := append([]Attr(nil), a.List...)
+	out := append([]Attr(nil), a.All()...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name.String() < out[j].Name.String() })
 	return out
 }
 
 // Names returns the attribute names in lexicographic order.
 func (a *Attrs) Names() []string {
-	out := make([]string, len(a.List))
-	for i, at := range a.List {
+	all := a.All()
+	out := make([]string, len(all))
+	for i, at := range all {
 		out[i] = at.Name.String()
 	}
 	sort.Strings(out)
@@ -83,7 +142,7 @@ func NewAttrs(list []Attr) *Attrs {
 		}
 		out = append(out, at)
 	}
-	return &Attrs{List: out}
+	return &Attrs{list: out}
 }
 
 // AttrsBuilder collects attributes for a new set.
@@ -109,16 +168,39 @@ func (b *AttrsBuilder) Build() *Attrs { return NewAttrs(b.list) }
 
 // Update returns a // b.
 func Update(a, b *Attrs) *Attrs {
-	if len(a.List) == 0 {
+	if a.Len() == 0 {
 		return b
 	}
-	if len(b.List) == 0 {
+	if b.Len() == 0 {
 		return a
 	}
-	out := make([]Attr, 0, len(a.List)+len(b.List))
+	if b.Len() <= layerMax && a.layers < maxLayers-1 {
+		top := b.All()
+		size := a.Len()
+		for _, at := range top {
+			if _, ok := a.Get(at.Name); !ok {
+				size++
+			}
+		}
+		return &Attrs{list: top, base: a, size: size, layers: a.layers + 1, Pos: b.Pos}
+	}
+	var left []Attr
+	if a.base == nil {
+		left = a.list
+	} else if a.merged != nil {
+		left = a.merged
+	} else {
+		left = a.flatten()
+	}
+	return &Attrs{list: mergeAttrs(left, b.All()), Pos: b.Pos}
+}
+
+// mergeAttrs merges two sorted lists, the second winning on equal names.
+func mergeAttrs(a, b []Attr) []Attr {
+	out := make([]Attr, 0, len(a)+len(b))
 	i, j := 0, 0
-	for i < len(a.List) && j < len(b.List) {
-		switch x, y := a.List[i], b.List[j]; {
+	for i < len(a) && j < len(b) {
+		switch x, y := a[i], b[j]; {
 		case x.Name == y.Name:
 			out = append(out, y)
 			i++
@@ -131,7 +213,6 @@ func Update(a, b *Attrs) *Attrs {
 			j++
 		}
 	}
-	out = append(out, a.List[i:]...)
-	out = append(out, b.List[j:]...)
-	return &Attrs{List: out, Pos: b.Pos}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }

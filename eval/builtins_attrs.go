@@ -40,7 +40,7 @@ func init() {
 		order, _ := lexOrder(a)
 		out := make([]Value, len(order))
 		for i, k := range order {
-			out[i] = a.List[k].Value
+			out[i] = a.All()[k].Value
 		}
 		ev.Stats.Lists++
 		return &List{Elems: out}, nil
@@ -97,12 +97,12 @@ func init() {
 // of their names (a is sorted by symbol, which is not that order), and
 // the names.
 func lexOrder(a *Attrs) ([]int, []string) {
-	names := make([]string, len(a.List))
-	order := make([]int, len(a.List))
+	names := make([]string, len(a.All()))
+	order := make([]int, len(a.All()))
 	sorted := true
 	for i := range order {
 		order[i] = i
-		names[i] = a.List[i].Name.String()
+		names[i] = a.All()[i].Name.String()
 		if i > 0 && names[i] < names[i-1] {
 			sorted = false
 		}
@@ -140,7 +140,7 @@ func primRemoveAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 	slices.Sort(names)
 	out := make([]Attr, 0, a.Len())
 	j := 0
-	for _, at := range a.List {
+	for _, at := range a.All() {
 		for j < len(names) && names[j] < at.Name {
 			j++
 		}
@@ -156,7 +156,7 @@ func primRemoveAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 	if len(out) == 0 {
 		return emptyAttrs, nil
 	}
-	return &Attrs{List: out}, nil
+	return &Attrs{list: out}, nil
 }
 
 // sameAttrs is a builtin's result with the same attributes as a: a
@@ -165,7 +165,7 @@ func sameAttrs(a *Attrs) *Attrs {
 	if !a.Pos.IsValid() {
 		return a
 	}
-	return &Attrs{List: a.List}
+	return &Attrs{list: a.All()}
 }
 
 func primIntersectAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
@@ -179,7 +179,7 @@ func primIntersectAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, err
 	}
 	var out []Attr
 	if l.Len() < r.Len() {
-		for _, at := range l.List {
+		for _, at := range l.All() {
 			if ra, ok := r.Get(at.Name); ok {
 				if out == nil {
 					out = make([]Attr, 0, l.Len())
@@ -188,7 +188,7 @@ func primIntersectAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, err
 			}
 		}
 	} else {
-		for _, at := range r.List {
+		for _, at := range r.All() {
 			if _, ok := l.Get(at.Name); ok {
 				if out == nil {
 					out = make([]Attr, 0, r.Len())
@@ -204,7 +204,7 @@ func primIntersectAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, err
 		return sameAttrs(r), nil
 	}
 	ev.Stats.Attrsets++
-	return &Attrs{List: out}, nil
+	return &Attrs{list: out}, nil
 }
 
 func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
@@ -227,14 +227,14 @@ func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	thunks := make([]Thunk, n)
 	argv := make([]Value, 2*n)
 	names := make([]String, n)
-	for i, at := range a.List {
+	for i, at := range a.All() {
 		names[i].S = at.Name.String()
 		argv[2*i], argv[2*i+1] = &names[i], at.Value
 		thunks[i].setApp(f, syntax.NoPos, argv[2*i:2*i+2:2*i+2])
 		out[i] = Attr{Name: at.Name, Value: &thunks[i]}
 	}
 	ev.Stats.Attrsets++
-	return &Attrs{List: out}, nil
+	return &Attrs{list: out}, nil
 }
 
 func primFunctionArgs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
@@ -255,7 +255,7 @@ func primFunctionArgs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 			out[i] = Attr{Name: it.Name, Value: Bool(it.Def != nil), Pos: it.P}
 		}
 		ev.Stats.Attrsets++
-		return &Attrs{List: out}, nil
+		return &Attrs{list: out}, nil
 	}
 	return nil, ev.Errorf(TypeErr, pos, "'functionArgs' requires a function")
 }

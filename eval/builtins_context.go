@@ -182,7 +182,7 @@ func primAppendContext(ev *Evaluator, pos syntax.Pos, args []Value) (Value, erro
 		return nil, err
 	}
 	var add []string
-	for _, at := range attrs.List {
+	for _, at := range attrs.All() {
 		name := at.Name.String()
 		path, ok := ev.parseStorePath(name)
 		if !ok {

@@ -173,7 +173,7 @@ func primScopedImport(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 	}
 	names := make([]syntax.Symbol, scope.Len())
 	vals := make([]Value, scope.Len())
-	for i, at := range scope.List {
+	for i, at := range scope.All() {
 		names[i], vals[i] = at.Name, at.Value
 	}
 	e, err := ev.ParseFile(ev.ResolveExprPath(path), syntax.NewScope(ev.baseScope, names))

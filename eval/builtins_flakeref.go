@@ -45,7 +45,7 @@ func init() {
 			return nil, err
 		}
 		attrs := inputAttrs{}
-		for _, at := range a.List {
+		for _, at := range a.All() {
 			v, err := ev.Force(at.Value, at.Pos)
 			if err != nil {
 				return nil, err

@@ -407,7 +407,7 @@ func primListToAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 	if len(out) == 0 {
 		return emptyAttrs, nil
 	}
-	return &Attrs{List: out}, nil
+	return &Attrs{list: out}, nil
 }
 
 // missingAttr is Nix's EvalState::getAttr failure.
@@ -432,7 +432,7 @@ func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 			return nil, err
 		}
 		sets[i] = a
-		for _, at := range a.List {
+		for _, at := range a.All() {
 			counts[at.Name]++
 		}
 	}
@@ -448,7 +448,7 @@ func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 		vals[i] = make([]Value, 0, counts[at.Name])
 	}
 	for _, a := range sets {
-		for _, at := range a.List {
+		for _, at := range a.All() {
 			i := idx[at.Name]
 			vals[i] = append(vals[i], at.Value)
 		}
@@ -460,7 +460,7 @@ func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 	if len(list) == 0 {
 		return emptyAttrs, nil
 	}
-	return &Attrs{List: list}, nil
+	return &Attrs{list: list}, nil
 }
 
 func primCatAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {

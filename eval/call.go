@@ -152,7 +152,7 @@ func (ev *Evaluator) callLambda(c *Closure, arg Value, pos syntax.Pos) (Value, e
 			d++
 		}
 		if !l.Formals.Ellipsis && used != attrs.Len() {
-			for _, at := range attrs.List {
+			for _, at := range attrs.All() {
 				if !l.Formals.Has(at.Name) {
 					name := "anonymous lambda"
 					if l.Name != syntax.NoSymbol {

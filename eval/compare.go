@@ -118,11 +118,11 @@ func (ev *Evaluator) eqValues(a, b Value, pos syntax.Pos, ctx string, byRef bool
 		if x.Len() != y.Len() {
 			return false, nil
 		}
-		for i := range x.List {
-			if x.List[i].Name != y.List[i].Name {
+		for i := range x.All() {
+			if x.All()[i].Name != y.All()[i].Name {
 				return false, nil
 			}
-			eq, err := ev.eqValues(x.List[i].Value, y.List[i].Value, pos, ctx, true)
+			eq, err := ev.eqValues(x.All()[i].Value, y.All()[i].Value, pos, ctx, true)
 			if err != nil || !eq {
 				return false, err
 			}
@@ -209,8 +209,8 @@ func (ev *Evaluator) assertEq(a, b Value, pos syntax.Pos, ctx string, byRef bool
 		if x.Len() != y.Len() {
 			return ev.assertionError("attribute names of attribute set '%s' differs from attribute set '%s'", pa, pb)
 		}
-		for k := range x.List {
-			i, j := x.List[k], y.List[k]
+		for k := range x.All() {
+			i, j := x.All()[k], y.All()[k]
 			if i.Name != j.Name {
 				if _, ok := y.Get(i.Name); !ok {
 					return ev.assertionError("attribute name '%s' is contained in '%s', but not in '%s'", i.Name, pa, pb)

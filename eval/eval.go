@@ -394,7 +394,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			for _, at := range oa.List {
+			for _, at := range oa.All() {
 				if d, ok := e.Find(at.Name); ok {
 					list[d.Displ] = at
 					env2.Set(d.Displ, at.Value)
@@ -411,7 +411,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 		}
 	}
 	if !sorted {
-		list = NewAttrs(list).List
+		list = NewAttrs(list).All()
 	}
 	for _, d := range e.Dynamic {
 		nv, err := ev.eval(d.Name, dynEnv)
@@ -426,7 +426,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 			return nil, err
 		}
 		sym := syntax.Intern(name)
-		tmp := Attrs{List: list}
+		tmp := Attrs{list: list}
 		if old, ok := tmp.Get(sym); ok {
 			return nil, ev.Errorf(EvalErr, d.P, "dynamic attribute '%s' already defined at %s", name, ev.fs.Position(old.Pos))
 		}
@@ -435,7 +435,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 	if len(list) == 0 {
 		return &Attrs{Pos: e.P}, nil
 	}
-	return &Attrs{List: list, Pos: e.P}, nil
+	return &Attrs{list: list, Pos: e.P}, nil
 }
 
 // insertAttr inserts at into a sorted list.

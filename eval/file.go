@@ -151,7 +151,7 @@ func (ev *Evaluator) ForceDeep(v Value) error {
 				return nil
 			}
 			seen[x] = true
-			for _, at := range x.List {
+			for _, at := range x.All() {
 				if err := rec(at.Value, at.Pos); err != nil {
 					return asError(ev, err).AddTracef(at.Pos, "while evaluating the attribute '%s'", at.Name)
 				}

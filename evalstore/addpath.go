@@ -254,7 +254,7 @@ func primPath(ev *eval.Evaluator, pos syntax.Pos, args []eval.Value) (eval.Value
 		expected nixhash.Hash
 		ctx      eval.Context
 	)
-	for _, at := range attrs.List {
+	for _, at := range attrs.All() {
 		switch at.Name {
 		case symPath:
 			path, ctx, err = ev.CoerceToPath(at.Pos, at.Value, "while evaluating the 'path' attribute passed to 'builtins.path'")

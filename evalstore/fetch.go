@@ -61,7 +61,7 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 		attrs, isAttrs = v.(*eval.Attrs)
 	)
 	if isAttrs {
-		for _, at := range attrs.List {
+		for _, at := range attrs.All() {
 			switch at.Name.String() {
 			case "url":
 				if url, err = ev.ForceStringNoCtx(at.Value, at.Pos, "while evaluating the url we should fetch"); err != nil {
@@ -191,7 +191,7 @@ func fetchTree(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, isFetchGit bo
 		return nil, ev.Errorf(eval.EvalErr, pos, "argument 'type' is missing in call to '%s'", fetcher)
 	}
 	attrs["type"] = typ
-	for _, at := range attrSet.List {
+	for _, at := range attrSet.All() {
 		name := at.Name.String()
 		if name == "type" {
 			continue
@@ -346,7 +346,7 @@ func primFetchMercurial(ev *eval.Evaluator, pos syntax.Pos, args []eval.Value) (
 	}
 	url := ""
 	if attrs, ok := v.(*eval.Attrs); ok {
-		for _, at := range attrs.List {
+		for _, at := range attrs.All() {
 			switch at.Name.String() {
 			case "url":
 				if url, _, err = ev.CoerceToString(at.Pos, at.Value, "while evaluating the `url` attribute passed to builtins.fetchMercurial", false, false); err != nil {
