@@ -22,6 +22,7 @@ type instantiateFlags struct {
 	files                                        []string
 	readWrite                                    bool
 	addRoot                                      string
+	version                                      bool
 	rootNr                                       int
 	warnedGC                                     bool
 }
@@ -43,6 +44,8 @@ func parseInstantiateFlags(args []string) (*instantiateFlags, error) {
 			f.evalOnly = true
 		case "--strict":
 			f.strict = true
+		case "--version":
+			f.version = true
 		case "--raw":
 			f.output = "raw"
 		case "--json":
@@ -84,6 +87,10 @@ func runInstantiate(env *Env, args []string) int {
 	f, err := parseInstantiateFlags(args)
 	if err != nil {
 		return fail(env, err)
+	}
+	if f.version {
+		fmt.Fprintln(env.Stdout, "nix-instantiate (Nix) 2.34.8")
+		return 0
 	}
 	// As in Nix, only --eval without --read-write-mode keeps the store
 	// untouched.
