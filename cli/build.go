@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 
@@ -32,6 +31,10 @@ func (f *buildFlags) parse(args []string, i int) (int, error) {
 			return &usageError{fmt.Sprintf("flag '%s' requires 1 argument", args[i])}
 		}
 		return nil
+	}
+	if a := args[i]; len(a) > 2 && strings.HasPrefix(a, "-j") && a[2] >= '0' && a[2] <= '9' {
+		f.options["max-jobs"] = a[2:]
+		return 1, nil
 	}
 	switch a := args[i]; a {
 	case "-j", "--max-jobs", "--cores", "--log-format":
@@ -61,10 +64,9 @@ func (f *buildFlags) parse(args []string, i int) (int, error) {
 	return 1, nil
 }
 
-// options turns the settings (--option and flags, over the environment's
-// defaults) into build options.
+// buildOptions turns the settings (nix.conf, then --option and the
+// flags) into build options.
 func (f *buildFlags) buildOptions(env *Env, extra map[string]string) (build.Options, error) {
-	o := build.DefaultOptions()
 	set := map[string]string{}
 	for k, v := range extra {
 		set[k] = v
@@ -72,57 +74,35 @@ func (f *buildFlags) buildOptions(env *Env, extra map[string]string) (build.Opti
 	for k, v := range f.options {
 		set[k] = v
 	}
-	for k, v := range set {
-		switch k {
-		case "max-jobs", "j":
-			if v == "auto" {
-				o.MaxJobs = runtime.NumCPU()
+	s, err := store.LoadSettings()
+	if err != nil {
+		return build.Options{}, err
+	}
+	// Whole settings first, then the extra- ones that append to them.
+	names := make([]string, 0, len(set))
+	for k := range set {
+		names = append(names, k)
+	}
+	sortStrings(names)
+	for _, pass := range []bool{false, true} {
+		for _, k := range names {
+			if strings.HasPrefix(k, "extra-") != pass {
 				continue
 			}
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return o, &usageError{fmt.Sprintf("option 'max-jobs' has invalid value '%s'", v)}
+			if err := s.Set(k, set[k]); err != nil {
+				return build.Options{}, &usageError{err.Error()}
 			}
-			o.MaxJobs = n
-		case "cores":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return o, &usageError{fmt.Sprintf("option 'cores' has invalid value '%s'", v)}
-			}
-			o.Cores = n
-		case "keep-going":
-			o.KeepGoing = v == "true"
-		case "keep-failed":
-			o.KeepFailed = v == "true"
-		case "sandbox":
-			switch v {
-			case "true":
-				o.Sandbox = build.SandboxOn
-			case "false":
-				o.Sandbox = build.SandboxOff
-			case "relaxed":
-				o.Sandbox = build.SandboxRelaxed
-			default:
-				return o, &usageError{fmt.Sprintf("option 'sandbox' has invalid value '%s'", v)}
-			}
-		case "sandbox-paths", "extra-sandbox-paths":
-			if o.SandboxPaths == nil {
-				o.SandboxPaths = map[string]string{}
-			}
-			for _, w := range strings.Fields(v) {
-				in, host, ok := strings.Cut(w, "=")
-				if !ok {
-					host = in
-				}
-				o.SandboxPaths[in] = host
-			}
-		case "build-dir":
-			o.BuildDir = v
-		case "log-format":
-			f.logFormat = v
-		case "print-build-logs":
-			f.printLogs = v == "true"
 		}
+	}
+	o, err := optionsFromSettings(s.Build)
+	if err != nil {
+		return o, err
+	}
+	if v, ok := set["log-format"]; ok {
+		f.logFormat = v
+	}
+	if v, ok := set["print-build-logs"]; ok {
+		f.printLogs = v == "true"
 	}
 	o.Check = f.check
 	ev, err := newProgress(env, f.logFormat, f.printLogs)
@@ -130,6 +110,36 @@ func (f *buildFlags) buildOptions(env *Env, extra map[string]string) (build.Opti
 		return o, err
 	}
 	o.Events = ev
+	return o, nil
+}
+
+// optionsFromSettings maps the nix.conf build settings to build options.
+func optionsFromSettings(bs store.BuildSettings) (build.Options, error) {
+	o := build.DefaultOptions()
+	o.MaxJobs, o.Cores = bs.MaxJobs, bs.Cores
+	o.KeepGoing, o.KeepFailed, o.BuildDir = bs.KeepGoing, bs.KeepFailed, bs.BuildDir
+	switch bs.Sandbox {
+	case "false":
+		o.Sandbox = build.SandboxOff
+	case "relaxed":
+		o.Sandbox = build.SandboxRelaxed
+	default:
+		o.Sandbox = build.SandboxOn
+	}
+	for _, w := range bs.SandboxPaths {
+		in, host, ok := strings.Cut(w, "=")
+		if !ok {
+			host = strings.TrimSuffix(in, "?")
+			if strings.HasSuffix(in, "?") {
+				in = strings.TrimSuffix(in, "?")
+				host += "?"
+			}
+		}
+		if o.SandboxPaths == nil {
+			o.SandboxPaths = map[string]string{}
+		}
+		o.SandboxPaths[in] = host
+	}
 	return o, nil
 }
 

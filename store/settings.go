@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -21,11 +22,35 @@ type Settings struct {
 	// ReservedSize is gc-reserved-space: bytes kept in db/reserved so
 	// that a full disk can still be collected.
 	ReservedSize int64
+	// Build holds the build settings (the build package reads them).
+	Build BuildSettings
+}
+
+// BuildSettings are the nix.conf options of building.
+type BuildSettings struct {
+	// MaxJobs is max-jobs ("auto" is the number of CPUs).
+	MaxJobs int
+	// Cores is cores: NIX_BUILD_CORES, 0 for all of them.
+	Cores int
+	// Sandbox is "true", "false" or "relaxed".
+	Sandbox string
+	// SandboxPaths are the sandbox-paths words: "inside=host", "path",
+	// with a "?" suffix for optional ones.
+	SandboxPaths []string
+	// KeepGoing, KeepFailed: keep-going and keep-failed.
+	KeepGoing, KeepFailed bool
+	// BuildDir is build-dir ("" for the temporary directory).
+	BuildDir string
+	// Substituters and BuildUsersGroup are accepted; Cairn neither
+	// substitutes nor builds as other users.
+	Substituters    []string
+	BuildUsersGroup string
 }
 
 // DefaultSettings are Nix's defaults, with Store taken from NIX_REMOTE.
 func DefaultSettings() Settings {
-	s := Settings{Store: "auto", KeepDerivations: true, ReservedSize: 8 << 20}
+	s := Settings{Store: "auto", KeepDerivations: true, ReservedSize: 8 << 20,
+		Build: BuildSettings{MaxJobs: 1, Sandbox: "true"}}
 	if r := os.Getenv("NIX_REMOTE"); r != "" {
 		s.Store = r
 	}
@@ -131,7 +156,7 @@ func (s *Settings) apply(data []byte, whence, dir string) error {
 }
 
 // Set applies one setting by name, as nix.conf or --option would; names it
-// does not know are ignored.
+// does not know are ignored. "extra-NAME" appends to a list setting.
 func (s *Settings) Set(name, value string) error {
 	parseBool := func() (bool, error) {
 		switch value {
@@ -140,8 +165,16 @@ func (s *Settings) Set(name, value string) error {
 		case "false":
 			return false, nil
 		}
-		return false, fmt.Errorf("invalid value '%s' for setting '%s': expected a Boolean", value, name)
+		return false, fmt.Errorf("Boolean setting '%s' has invalid value '%s'", name, value)
 	}
+	parseUint := func() (int, error) {
+		n, err := strconv.ParseUint(value, 10, 31)
+		if err != nil {
+			return 0, fmt.Errorf("setting '%s' has invalid value '%s'", name, value)
+		}
+		return int(n), nil
+	}
+	b := &s.Build
 	var err error
 	switch name {
 	case "store":
@@ -153,8 +186,43 @@ func (s *Settings) Set(name, value string) error {
 	case "gc-reserved-space":
 		s.ReservedSize, err = strconv.ParseInt(value, 10, 64)
 		if err != nil {
-			err = fmt.Errorf("invalid value '%s' for setting '%s': expected an integer", value, name)
+			err = fmt.Errorf("setting '%s' has invalid value '%s'", name, value)
 		}
+	case "max-jobs", "build-max-jobs":
+		if value == "auto" {
+			b.MaxJobs = runtime.NumCPU()
+			break
+		}
+		n, perr := strconv.ParseUint(value, 10, 31)
+		if perr != nil {
+			return fmt.Errorf("configuration setting '%s' should be 'auto' or an integer", name)
+		}
+		b.MaxJobs = int(n)
+	case "cores", "build-cores":
+		b.Cores, err = parseUint()
+	case "sandbox", "build-use-sandbox", "build-use-chroot":
+		switch value {
+		case "true", "false", "relaxed":
+			b.Sandbox = value
+		default:
+			err = fmt.Errorf("option '%s' has invalid value '%s'", name, value)
+		}
+	case "sandbox-paths", "build-sandbox-paths", "build-chroot-dirs":
+		b.SandboxPaths = strings.Fields(value)
+	case "extra-sandbox-paths", "build-extra-sandbox-paths", "build-extra-chroot-dirs":
+		b.SandboxPaths = append(b.SandboxPaths, strings.Fields(value)...)
+	case "keep-going":
+		b.KeepGoing, err = parseBool()
+	case "keep-failed":
+		b.KeepFailed, err = parseBool()
+	case "build-dir":
+		b.BuildDir = value
+	case "substituters", "binary-caches":
+		b.Substituters = strings.Fields(value)
+	case "extra-substituters", "extra-binary-caches":
+		b.Substituters = append(b.Substituters, strings.Fields(value)...)
+	case "build-users-group":
+		b.BuildUsersGroup = value
 	}
 	return err
 }
