@@ -3,10 +3,11 @@ package build
 import (
 	"errors"
 	"fmt"
-	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cairn-nix/cairn/derivation"
 	"github.com/cairn-nix/cairn/store"
@@ -40,7 +41,7 @@ type Options struct {
 	Sandbox      SandboxMode
 	SandboxPaths map[string]string
 	// BuildDir is where build directories are made on the host
-	// (default: the system's temporary directory).
+	// (default: the store's state directory's "builds", as Nix 2.34).
 	BuildDir string
 	// KeepFailed keeps the build directory of a failed build.
 	KeepFailed bool
@@ -61,8 +62,9 @@ type Target struct {
 
 // Builder realises derivations into a local store.
 type Builder struct {
-	st   *store.Local
-	opts Options
+	st        *store.Local
+	opts      Options
+	sweepOnce sync.Once
 }
 
 // New returns a builder for st.
@@ -74,7 +76,7 @@ func New(st *store.Local, o Options) *Builder {
 		o.Cores = runtime.NumCPU()
 	}
 	if o.BuildDir == "" {
-		o.BuildDir = os.TempDir()
+		o.BuildDir = filepath.Join(st.Config().StateDir, "builds")
 	}
 	return &Builder{st: st, opts: o}
 }

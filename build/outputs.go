@@ -83,6 +83,12 @@ func (b *Builder) registerOutputs(j *job) error {
 				return err
 			}
 		}
+		// The chroot goes before the outputs become valid: a process
+		// killed before that leaves unregistered outputs, whose next
+		// build removes the chroot under the same locks.
+		if err := store.DeletePath(j.chroot); err != nil {
+			return err
+		}
 	}
 	return b.st.RegisterValidPaths(infos)
 }

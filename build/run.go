@@ -44,7 +44,9 @@ func (b *Builder) buildGoal(g *goal) error {
 	if err != nil {
 		return err
 	}
-	defer locks.Unlock(false)
+	// The lock files go once the outputs are valid, as Nix's do.
+	valid := false
+	defer func() { locks.Unlock(valid) }()
 	if !g.check {
 		// Another process may have built it while we waited for the locks.
 		all := true
@@ -56,6 +58,7 @@ func (b *Builder) buildGoal(g *goal) error {
 			all = all && v
 		}
 		if all {
+			valid = true
 			return nil
 		}
 	}
@@ -90,24 +93,24 @@ func (b *Builder) buildGoal(g *goal) error {
 			}
 		}
 	}
-	j.top, err = os.MkdirTemp(b.opts.BuildDir, "nix-build-"+g.drvPath.Name()+"-")
+	top, err := b.makeTopDir(g.drvPath.Name())
 	if err != nil {
-		return fmt.Errorf("creating the build directory: %w", err)
+		return err
 	}
+	j.top = top.path
 	j.topIn = j.top
 	if j.sandboxed {
 		j.topIn = "/build"
 	}
 	j.log, err = b.openLog(g.drvPath)
 	if err != nil {
+		top.release(false)
 		return err
 	}
 	keep := false
 	defer func() {
 		j.log.close()
-		if !keep || !b.opts.KeepFailed {
-			store.DeletePath(j.top)
-		}
+		top.release(keep && b.opts.KeepFailed)
 		store.DeletePath(j.chroot)
 	}()
 	outPaths := map[string]string{}
@@ -142,7 +145,11 @@ func (b *Builder) buildGoal(g *goal) error {
 		keep = true
 		return b.builderFailure(j, runErr)
 	}
-	return b.registerOutputs(j)
+	if err := b.registerOutputs(j); err != nil {
+		return err
+	}
+	valid = !g.check
+	return nil
 }
 
 // outputLocation is where output name is on the host after the builder.
