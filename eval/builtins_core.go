@@ -247,6 +247,11 @@ func primFindFile(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 			return Path(candidate), nil
 		}
 	}
+	if rest, ok := strings.CutPrefix(name, "nix/"); ok {
+		if _, found := corepkgsFile(corepkgsRoot + "/" + rest); found {
+			return Path(corepkgsRoot + "/" + rest), nil
+		}
+	}
 	if ev.Settings.PureEval {
 		return nil, ev.Errorf(ThrownErr, pos, "cannot look up '<%s>' in pure evaluation mode (use '--impure' to override)", name)
 	}

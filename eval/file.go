@@ -45,9 +45,12 @@ func (ev *Evaluator) ParseString(src, baseDir string) (syntax.Expr, error) {
 
 // ParseFile reads and parses a file.
 func (ev *Evaluator) ParseFile(path string, scope *syntax.Scope) (syntax.Expr, error) {
-	src, err := ev.IO.ReadFile(path)
-	if err != nil {
-		return nil, ev.Errorf(IOErr, syntax.NoPos, "%s", ioMessage(err, path))
+	src, ok := corepkgsFile(path)
+	if !ok {
+		var err error
+		if src, err = ev.IO.ReadFile(path); err != nil {
+			return nil, ev.Errorf(IOErr, syntax.NoPos, "%s", ioMessage(err, path))
+		}
 	}
 	return ev.Parse(src, syntax.OriginPath, path, filepath.Dir(path), scope)
 }
