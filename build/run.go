@@ -24,7 +24,9 @@ type job struct {
 	sandboxed bool
 	// top is the build directory on the host; topIn as the builder sees it.
 	top, topIn string
-	// chroot is the sandbox root (and where builtins put outputs).
+	// chroot is the directory on the host that the sandbox shows as the
+	// store (the root is a tmpfs of the sandbox's own); outputs are made
+	// in it, by builders and builtins alike.
 	chroot  string
 	inputs  []storepath.StorePath // the input closure
 	env     *builderEnv
@@ -156,7 +158,7 @@ func (b *Builder) buildGoal(g *goal) error {
 func (b *Builder) outputLocation(j *job, name string) string {
 	op := j.g.outputs[name]
 	if j.sandboxed || j.g.drv.IsBuiltin() {
-		return filepath.Join(j.chroot, b.st.Dir().Path(), op.String())
+		return filepath.Join(j.chroot, op.String())
 	}
 	return b.st.RealPath(op)
 }

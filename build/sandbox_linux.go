@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -23,10 +22,11 @@ const (
 
 // sandboxConfig is what the in-sandbox init is told, through a pipe.
 type sandboxConfig struct {
-	Root     string      // the chroot directory on the host
-	StoreDir string      // the store directory inside
-	Binds    []bindMount // host paths shown inside
-	Network  bool        // keep the host's network (fixed outputs)
+	Root     string            // the host directory shown as the store
+	StoreDir string            // the store directory inside
+	Files    map[string]string // files made in the root (/etc/passwd, ...)
+	Binds    []bindMount       // host paths shown inside
+	Network  bool              // keep the host's network (fixed outputs)
 	Builder  string
 	Args     []string
 	Env      []string
@@ -117,33 +117,26 @@ func (b *Builder) runSandboxed(j *job) error {
 	return err
 }
 
-// prepareChroot makes the sandbox's root directory beside the .drv in the
-// store (so outputs can be renamed into place): /etc files, the store
-// directory, and a mount point for everything bind-mounted.
+// prepareChroot makes the directory the sandbox shows as the store,
+// beside the .drv (so outputs can be renamed into place), and says what
+// the init is to make in the sandbox's root: /etc files and the bind
+// mounts. The init makes the mount points itself, in a tmpfs, so that
+// little is written to (and later deleted from) the host.
 func (b *Builder) prepareChroot(j *job) (*sandboxConfig, error) {
-	root := j.chroot
-	storeDir := b.st.Dir().Path()
-	cfg := &sandboxConfig{Root: root, StoreDir: storeDir, Network: j.g.typ.IsFixed(),
+	if err := os.Mkdir(j.chroot, 0o755); err != nil {
+		return nil, err
+	}
+	cfg := &sandboxConfig{Root: j.chroot, StoreDir: b.st.Dir().Path(), Network: j.g.typ.IsFixed(),
 		Builder: j.builder, Args: j.args}
 	cfg.Env = j.env.list()
-	for _, d := range []string{"etc", "build", "proc", "dev", storeDir[1:]} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			return nil, err
-		}
-	}
-	files := map[string]string{
+	cfg.Files = map[string]string{
 		"etc/passwd": fmt.Sprintf("root:x:0:0:Nix build user:/build:/noshell\nnixbld:x:%d:%d:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n", sandboxUID, sandboxGID),
 		"etc/group":  fmt.Sprintf("root:x:0:\nnixbld:!:%d:\nnogroup:x:65534:\n", sandboxGID),
 	}
 	if cfg.Network {
-		files["etc/nsswitch.conf"] = "hosts: files dns\nservices: files\n"
+		cfg.Files["etc/nsswitch.conf"] = "hosts: files dns\nservices: files\n"
 	} else {
-		files["etc/hosts"] = "127.0.0.1 localhost\n::1 localhost\n"
-	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o444); err != nil {
-			return nil, err
-		}
+		cfg.Files["etc/hosts"] = "127.0.0.1 localhost\n::1 localhost\n"
 	}
 	cfg.Binds = append(cfg.Binds, bindMount{Host: j.top, Inside: "/build", Writable: true})
 	for _, p := range j.inputs {
@@ -165,44 +158,5 @@ func (b *Builder) prepareChroot(j *job) (*sandboxConfig, error) {
 			cfg.Binds = append(cfg.Binds, bindMount{Host: p, Inside: p, Optional: true})
 		}
 	}
-	// Mount points: an empty directory or file of the source's kind; a
-	// symlink is copied, since a bind mount would follow it.
-	kept := cfg.Binds[:0]
-	for _, m := range cfg.Binds {
-		target := filepath.Join(root, m.Inside)
-		fi, err := os.Lstat(m.Host)
-		if err != nil {
-			if m.Optional {
-				continue
-			}
-			return nil, fmt.Errorf("getting status of '%s': %w", m.Host, err)
-		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return nil, err
-		}
-		switch {
-		case fi.Mode()&os.ModeSymlink != 0:
-			l, err := os.Readlink(m.Host)
-			if err != nil {
-				return nil, err
-			}
-			if err := os.Symlink(l, target); err != nil && !os.IsExist(err) {
-				return nil, err
-			}
-			continue
-		case fi.IsDir():
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return nil, err
-			}
-		default:
-			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY, 0o444)
-			if err != nil {
-				return nil, err
-			}
-			f.Close()
-		}
-		kept = append(kept, m)
-	}
-	cfg.Binds = kept
 	return cfg, nil
 }

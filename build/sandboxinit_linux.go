@@ -41,21 +41,46 @@ func sandboxInit() error {
 		return fmt.Errorf("reading the configuration: %w", err)
 	}
 	f.Close()
+	// The root is a tmpfs mounted over the host directory that becomes
+	// the store inside; that directory stays reachable through an fd.
 	root := cfg.Root
+	storeFd, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("opening '%s': %w", root, err)
+	}
 	if err := unix.Mount("", "/", "", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil {
 		return fmt.Errorf("making '/' private: %w", err)
 	}
-	if err := unix.Mount(root, root, "", unix.MS_BIND, ""); err != nil {
-		return fmt.Errorf("bind-mounting '%s': %w", root, err)
+	if err := unix.Mount("none", root, "tmpfs", 0, "mode=0755"); err != nil {
+		return fmt.Errorf("mounting the sandbox root: %w", err)
+	}
+	for _, d := range []string{"etc", "build", "proc", "dev", cfg.StoreDir[1:]} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			return err
+		}
+	}
+	for name, content := range cfg.Files {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o444); err != nil {
+			return err
+		}
 	}
 	// The store directory is a mount of its own, so it stays writable
 	// (for the outputs) when the root is made read-only.
 	storeIn := filepath.Join(root, cfg.StoreDir)
-	if err := unix.Mount(storeIn, storeIn, "", unix.MS_BIND, ""); err != nil {
+	if err := unix.Mount(fmt.Sprintf("/proc/self/fd/%d", storeFd), storeIn, "", unix.MS_BIND, ""); err != nil {
 		return fmt.Errorf("bind-mounting '%s': %w", storeIn, err)
 	}
+	unix.Close(storeFd)
 	for _, m := range cfg.Binds {
-		if err := bind(m.Host, filepath.Join(root, m.Inside), !m.Writable); err != nil {
+		target := filepath.Join(root, m.Inside)
+		made, err := mountPoint(m, target)
+		if err != nil {
+			return err
+		}
+		if !made {
+			continue
+		}
+		if err := bind(m.Host, target, !m.Writable); err != nil {
 			return err
 		}
 	}
@@ -101,8 +126,46 @@ func sandboxInit() error {
 		return fmt.Errorf("setting no_new_privs: %w", err)
 	}
 	argv := append([]string{cfg.Builder}, cfg.Args...)
-	err := syscall.Exec(cfg.Builder, argv, cfg.Env)
+	err = syscall.Exec(cfg.Builder, argv, cfg.Env)
 	return fmt.Errorf("executing '%s': %w", cfg.Builder, err)
+}
+
+// mountPoint makes an empty directory or file of the kind of m's source
+// at target; a symlink is copied instead, since a bind mount would follow
+// it. It reports whether target is to be mounted on.
+func mountPoint(m bindMount, target string) (bool, error) {
+	fi, err := os.Lstat(m.Host)
+	if err != nil {
+		if m.Optional {
+			return false, nil
+		}
+		return false, fmt.Errorf("getting status of '%s': %w", m.Host, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return false, err
+	}
+	switch {
+	case fi.Mode()&os.ModeSymlink != 0:
+		l, err := os.Readlink(m.Host)
+		if err != nil {
+			return false, err
+		}
+		if err := os.Symlink(l, target); err != nil && !os.IsExist(err) {
+			return false, err
+		}
+		return false, nil
+	case fi.IsDir():
+		if err := os.MkdirAll(target, 0o755); err != nil {
+			return false, err
+		}
+	default:
+		f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY, 0o444)
+		if err != nil {
+			return false, err
+		}
+		f.Close()
+	}
+	return true, nil
 }
 
 // bind mounts host at target, read-only if asked. The remount has to
