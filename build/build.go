@@ -65,6 +65,9 @@ type Builder struct {
 	st        *store.Local
 	opts      Options
 	sweepOnce sync.Once
+	// drvs are the derivations Plan read, kept so that builds and
+	// Outputs do not parse them again; written only by Plan.
+	drvs map[storepath.StorePath]*derivation.Derivation
 }
 
 // New returns a builder for st.
@@ -109,6 +112,9 @@ type Plan struct {
 // Plan works out which derivations need building for targets.
 func (b *Builder) Plan(targets []Target) (*Plan, error) {
 	p := &Plan{}
+	if b.drvs == nil {
+		b.drvs = map[storepath.StorePath]*derivation.Derivation{}
+	}
 	byPath := map[storepath.StorePath]*goal{}
 	visiting := map[storepath.StorePath]bool{}
 	seenValid := map[storepath.StorePath]bool{}
@@ -121,10 +127,11 @@ func (b *Builder) Plan(targets []Target) (*Plan, error) {
 			return nil, fmt.Errorf("cycle in the derivation graph at '%s'", b.st.PrintPath(drvPath))
 		}
 		visiting[drvPath] = true
-		drv, err := b.st.ReadDerivation(drvPath)
+		drv, err := b.readDerivation(drvPath)
 		if err != nil {
 			return nil, err
 		}
+		b.drvs[drvPath] = drv
 		typ, err := drv.Type()
 		if err != nil {
 			return nil, fmt.Errorf("derivation '%s': %w", b.st.PrintPath(drvPath), err)
@@ -210,9 +217,23 @@ func (b *Builder) Realise(targets []Target) ([]map[string]storepath.StorePath, e
 	if err := b.Run(p); err != nil {
 		return nil, err
 	}
+	return b.Outputs(targets)
+}
+
+// readDerivation parses drvPath, or returns what Plan parsed of it.
+func (b *Builder) readDerivation(drvPath storepath.StorePath) (*derivation.Derivation, error) {
+	if d, ok := b.drvs[drvPath]; ok {
+		return d, nil
+	}
+	return b.st.ReadDerivation(drvPath)
+}
+
+// Outputs returns, for each target, the paths of its wanted outputs
+// (whether built or not).
+func (b *Builder) Outputs(targets []Target) ([]map[string]storepath.StorePath, error) {
 	res := make([]map[string]storepath.StorePath, len(targets))
 	for i, t := range targets {
-		drv, err := b.st.ReadDerivation(t.Drv)
+		drv, err := b.readDerivation(t.Drv)
 		if err != nil {
 			return nil, err
 		}

@@ -245,7 +245,7 @@ func thisSystem() string {
 func (b *Builder) inputClosure(g *goal) ([]storepath.StorePath, error) {
 	roots := append([]storepath.StorePath(nil), g.drv.InputSrcs...)
 	for _, in := range g.drv.InputDrvs {
-		d, err := b.st.ReadDerivation(in.Path)
+		d, err := b.readDerivation(in.Path)
 		if err != nil {
 			return nil, err
 		}

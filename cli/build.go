@@ -175,7 +175,7 @@ func (f *buildFlags) realise(env *Env, st *store.Local, o build.Options, targets
 	if err := b.Run(plan); err != nil {
 		return nil, err
 	}
-	return b.Realise(targets)
+	return b.Outputs(targets)
 }
 
 // buildFailure prints a build error as Nix lays errors out (continuation
