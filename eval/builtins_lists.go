@@ -104,7 +104,7 @@ func primFilter(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	var out []Value
 	same := true
 	for i, x := range l.Elems {
-		r, err := ev.CallFunction(f, []Value{x}, syntax.NoPos)
+		r, err := ev.callFunction1(f, x, syntax.NoPos)
 		if err != nil {
 			return nil, err
 		}
@@ -233,7 +233,7 @@ func primConcatMap(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	lists := make([]*List, len(l.Elems))
 	n := 0
 	for i, x := range l.Elems {
-		r, err := ev.CallFunction(f, []Value{x}, pos)
+		r, err := ev.callFunction1(f, x, pos)
 		if err != nil {
 			return nil, err
 		}
@@ -310,7 +310,7 @@ func primPartition(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		if _, err := ev.Force(x, pos); err != nil {
 			return nil, err
 		}
-		r, err := ev.CallFunction(f, []Value{x}, pos)
+		r, err := ev.callFunction1(f, x, pos)
 		if err != nil {
 			return nil, err
 		}
@@ -340,7 +340,7 @@ func primGroupBy(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	var list []Attr
 	var elems [][]Value
 	for _, x := range l.Elems {
-		r, err := ev.CallFunction(f, []Value{x}, pos)
+		r, err := ev.callFunction1(f, x, pos)
 		if err != nil {
 			return nil, err
 		}

@@ -189,6 +189,9 @@ func (ev *Evaluator) callFunction1(fn Value, arg Value, pos syntax.Pos) (Value, 
 	if ev.callDepth > ev.Settings.MaxCallDepth {
 		return nil, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
 	}
+	if err := ev.step(pos); err != nil {
+		return nil, err
+	}
 	f, err := ev.Force(fn, pos)
 	if err != nil {
 		return nil, err
@@ -201,4 +204,17 @@ func (ev *Evaluator) callFunction1(fn Value, arg Value, pos syntax.Pos) (Value, 
 		return v, err
 	}
 	return ev.CallFunction(f, []Value{arg}, pos)
+}
+
+// argBuf returns room for n builtin arguments, carved from a shared slab
+// so that calling a builtin costs no allocation of its own. Builtins never
+// keep their argument slice (only the values in it), so the slab can be
+// handed out without reuse and left to the collector.
+func (ev *Evaluator) argBuf(n int) []Value {
+	if len(ev.argSlab)+n > cap(ev.argSlab) {
+		ev.argSlab = make([]Value, 0, max(256, n))
+	}
+	i := len(ev.argSlab)
+	ev.argSlab = ev.argSlab[:i+n]
+	return ev.argSlab[i : i+n : i+n]
 }

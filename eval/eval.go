@@ -768,7 +768,7 @@ func (ev *Evaluator) evalCall(e *syntax.Call, fn Value, env *Env) (Value, error)
 	ev.callDepth++
 	defer func() { ev.callDepth-- }()
 	if op, ok := fn.(*PrimOp); ok && op.Arity == len(e.Args) {
-		args := make([]Value, len(e.Args))
+		args := ev.argBuf(len(e.Args))
 		for i, a := range e.Args {
 			args[i] = ev.thunk(a, env)
 		}

@@ -63,6 +63,7 @@ type Evaluator struct {
 
 	callDepth int
 	steps     int64
+	argSlab   []Value
 	fileCache map[string]Value
 	Stats     Stats
 

@@ -78,7 +78,9 @@ type Closure struct {
 }
 
 // PrimOpFunc implements a builtin. args has exactly Arity elements, not
-// forced. pos is the position of the call, for errors.
+// forced; the slice is only lent for the call (keep its values, never the
+// slice itself). pos is always unknown, as in Nix (the call site appears in
+// the "while calling" frame).
 type PrimOpFunc func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 
 // PrimOp is a builtin function.
