@@ -93,6 +93,23 @@ func (h *Hasher) HashInput(d *Derivation) (HashModulo, error) {
 	return HashModulo{Kind: ModuloRegular, Hash: nixhash.Sum(nixhash.SHA256, text)}, nil
 }
 
+// Remember computes and memoizes HashInput of d, the derivation at p,
+// so that derivations depending on it need not read it back (Nix's
+// derivationStrict does this too, and needs it in read-only mode).
+func (h *Hasher) Remember(p storepath.StorePath, d *Derivation) error {
+	m, err := h.HashInput(d)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	if h.memo == nil {
+		h.memo = map[storepath.StorePath]HashModulo{}
+	}
+	h.memo[p] = m
+	h.mu.Unlock()
+	return nil
+}
+
 // inputHash returns the memoized HashInput of the derivation at p.
 func (h *Hasher) inputHash(p storepath.StorePath) (HashModulo, error) {
 	h.mu.Lock()

@@ -424,7 +424,12 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 	if err != nil {
 		return nil, g.wrap(ev, err)
 	}
-	g.drvs[drvPath] = d
+	// Dependent derivations need only d's hash modulo; d itself is kept
+	// only if that cannot be computed now, for the error to come when d
+	// is used, as before.
+	if err := g.hasher.Remember(drvPath, d); err != nil {
+		g.drvs[drvPath] = d
+	}
 
 	full := g.dir.Print(drvPath)
 	res := eval.NewAttrsBuilder(1+len(d.Outputs)).Set("drvPath", eval.StrCtx(full, eval.Context{"=" + full}))

@@ -47,8 +47,9 @@ type IO struct {
 	store    Store
 	readOnly bool
 
-	// drvs are the derivations instantiated in this evaluation, which
-	// read-only mode cannot read back from a store.
+	// drvs are derivations instantiated in this evaluation whose hash
+	// modulo could not be memoized in hasher (which read-only mode cannot
+	// read back from a store); the others are not kept, to save memory.
 	drvs   map[storepath.StorePath]*derivation.Derivation
 	hasher *derivation.Hasher
 
@@ -113,12 +114,6 @@ func ioOf(ev *eval.Evaluator) *IO {
 
 // Dir returns the store directory.
 func (g *IO) Dir() storepath.Dir { return g.dir }
-
-// Derivation returns a derivation instantiated in this evaluation.
-func (g *IO) Derivation(p storepath.StorePath) (*derivation.Derivation, bool) {
-	d, ok := g.drvs[p]
-	return d, ok
-}
 
 func (g *IO) readDerivation(p storepath.StorePath) (*derivation.Derivation, error) {
 	if d, ok := g.drvs[p]; ok {
