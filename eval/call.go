@@ -35,13 +35,27 @@ func (ev *Evaluator) callFunction(fn Value, args []Value, pos syntax.Pos) (Value
 	for len(args) > 0 {
 		switch f := cur.(type) {
 		case *Closure:
-			ev.Stats.Calls++
-			v, err := ev.callLambda(f, args[0], pos)
-			if err != nil {
-				return nil, err
+			// Curried functions take the following arguments without
+			// building the closures in between (see evalCall).
+			l, cenv := f.Fn, f.Env
+			for {
+				ev.Stats.Calls++
+				env, err := ev.bindLambda(l, cenv, args[0], pos)
+				if err != nil {
+					return nil, err
+				}
+				args = args[1:]
+				if inner, ok := l.Body.(*syntax.Lambda); ok && len(args) > 0 {
+					l, cenv = inner, env
+					continue
+				}
+				v, err := ev.evalLambdaBody(l, env, pos)
+				if err != nil {
+					return nil, err
+				}
+				cur = v
+				break
 			}
-			cur = v
-			args = args[1:]
 		case *PrimOp:
 			if len(args) < f.Arity {
 				return &PrimOpApp{Op: f, Args: append([]Value(nil), args...)}, nil
@@ -114,12 +128,21 @@ func (ev *Evaluator) callPrimOp(op *PrimOp, args []Value, pos syntax.Pos) (Value
 }
 
 func (ev *Evaluator) callLambda(c *Closure, arg Value, pos syntax.Pos) (Value, error) {
-	l := c.Fn
+	env, err := ev.bindLambda(c.Fn, c.Env, arg, pos)
+	if err != nil {
+		return nil, err
+	}
+	return ev.evalLambdaBody(c.Fn, env, pos)
+}
+
+// bindLambda makes the environment of a call of l (closed over cenv) with
+// arg: the argument, or the formals taken from it.
+func (ev *Evaluator) bindLambda(l *syntax.Lambda, cenv *Env, arg Value, pos syntax.Pos) (*Env, error) {
 	n := len(l.Formals.ItemsOrNil())
 	if l.Arg != syntax.NoSymbol {
 		n++
 	}
-	env := newEnv(c.Env, n)
+	env := newEnv(cenv, n)
 	if l.Formals == nil {
 		env.Set(0, arg)
 	} else {
@@ -169,6 +192,11 @@ func (ev *Evaluator) callLambda(c *Closure, arg Value, pos syntax.Pos) (Value, e
 			}
 		}
 	}
+	return env, nil
+}
+
+// evalLambdaBody evaluates l's body in the call's environment.
+func (ev *Evaluator) evalLambdaBody(l *syntax.Lambda, env *Env, pos syntax.Pos) (Value, error) {
 	v, err := ev.eval(l.Body, env)
 	if err != nil {
 		if ev.Settings.ShowTrace {

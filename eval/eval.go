@@ -775,9 +775,19 @@ func (ev *Evaluator) evalCall(e *syntax.Call, fn Value, env *Env) (Value, error)
 		return ev.callPrimOp(op, args, e.P)
 	}
 	cur := fn
+	// A curried function given several arguments (a: b: ...) is entered
+	// without building the intermediate closures: lam/lenv stand for the
+	// function the previous argument returned.
+	var lam *syntax.Lambda
+	var lenv *Env
 	for i, a := range e.Args {
-		c, ok := cur.(*Closure)
-		if !ok {
+		var l *syntax.Lambda
+		var cenv *Env
+		if lam != nil {
+			l, cenv, lam = lam, lenv, nil
+		} else if c, ok := cur.(*Closure); ok {
+			l, cenv = c.Fn, c.Env
+		} else {
 			rest := make([]Value, len(e.Args)-i)
 			for j, a := range e.Args[i:] {
 				rest[j] = ev.thunk(a, env)
@@ -785,7 +795,15 @@ func (ev *Evaluator) evalCall(e *syntax.Call, fn Value, env *Env) (Value, error)
 			return ev.callFunction(cur, rest, e.P)
 		}
 		ev.Stats.Calls++
-		v, err := ev.callLambda(c, ev.thunk(a, env), e.P)
+		callEnv, err := ev.bindLambda(l, cenv, ev.thunk(a, env), e.P)
+		if err != nil {
+			return nil, err
+		}
+		if inner, ok := l.Body.(*syntax.Lambda); ok && i+1 < len(e.Args) {
+			lam, lenv = inner, callEnv
+			continue
+		}
+		v, err := ev.evalLambdaBody(l, callEnv, e.P)
 		if err != nil {
 			return nil, err
 		}
