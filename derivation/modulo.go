@@ -86,11 +86,11 @@ func (h *Hasher) HashInput(d *Derivation) (HashModulo, error) {
 	if err != nil || !ok {
 		return HashModulo{Kind: ModuloDeferred}, err
 	}
-	text, err := d.appendATerm(nil, h.Dir, printOptions{inputs: inputs})
+	hash, err := d.hashATerm(h.Dir, printOptions{modulo: true, inputs: inputs})
 	if err != nil {
 		return HashModulo{}, err
 	}
-	return HashModulo{Kind: ModuloRegular, Hash: nixhash.Sum(nixhash.SHA256, text)}, nil
+	return HashModulo{Kind: ModuloRegular, Hash: hash}, nil
 }
 
 // Remember computes and memoizes HashInput of d, the derivation at p,
@@ -143,7 +143,17 @@ func (h *Hasher) inputHash(p storepath.StorePath) (HashModulo, error) {
 // fetchers of the same content are one input modulo. ok is false when
 // some input is deferred.
 func (h *Hasher) moduloInputs(d *Derivation) (inputs []atermInput, ok bool, err error) {
-	byHash := map[string][]string{}
+	inputs = make([]atermInput, 0, len(d.InputDrvs))
+	// add unites outputs into the entry for hash k (few inputs: a scan).
+	add := func(k nixhash.Hash, outs ...string) {
+		for i := range inputs {
+			if inputs[i].hash == k {
+				inputs[i].set.Outputs = append(inputs[i].set.Outputs, outs...)
+				return
+			}
+		}
+		inputs = append(inputs, atermInput{hash: k, set: OutputSet{Outputs: slices.Clone(outs)}})
+	}
 	for _, in := range d.InputDrvs {
 		if len(in.DynamicOutputs) > 0 {
 			// Dynamic derivations must be built and resolved first.
@@ -157,8 +167,7 @@ func (h *Hasher) moduloInputs(d *Derivation) (inputs []atermInput, ok bool, err 
 		case ModuloDeferred:
 			return nil, false, nil
 		case ModuloRegular:
-			k := m.Hash.Encode(nixhash.Base16)
-			byHash[k] = append(byHash[k], in.Outputs...)
+			add(m.Hash, in.Outputs...)
 		case ModuloFixed:
 			for _, out := range in.Outputs {
 				oh, found := m.OutputHashes[out]
@@ -166,16 +175,15 @@ func (h *Hasher) moduloInputs(d *Derivation) (inputs []atermInput, ok bool, err 
 					return nil, false, fmt.Errorf("no hash for output '%s' of derivation '%s'", out, d.Name)
 				}
 				// A fixed output stands for a derivation with one output "out".
-				k := oh.Encode(nixhash.Base16)
-				byHash[k] = append(byHash[k], "out")
+				add(oh, "out")
 			}
 		}
 	}
-	for _, k := range sortedKeys(byHash) {
-		inputs = append(inputs, atermInput{key: k, set: OutputSet{Outputs: sortStrings(byHash[k])}})
-	}
-	if inputs == nil {
-		inputs = []atermInput{}
+	slices.SortFunc(inputs, func(a, b atermInput) int { return nixhash.Compare(a.hash, b.hash) })
+	for i := range inputs {
+		outs := inputs[i].set.Outputs // a copy of add's own
+		slices.Sort(outs)
+		inputs[i].set.Outputs = slices.Compact(outs)
 	}
 	return inputs, true, nil
 }
@@ -185,10 +193,8 @@ func (h *Hasher) moduloInputs(d *Derivation) (inputs []atermInput, ok bool, err 
 // input derivations replaced by their hashes. ok is false when d's
 // outputs are deferred. d must be input-addressed (possibly deferred).
 func (h *Hasher) UnparseModulo(d *Derivation) (text []byte, ok bool, err error) {
-	for _, name := range d.OutputNames() {
-		if k := d.Outputs[name].Kind; k != InputAddressed && k != Deferred {
-			return nil, false, fmt.Errorf("derivation %q: output %q is %s, but only input-addressed outputs have a hash modulo", d.Name, name, k)
-		}
+	if err := d.checkModuloOutputs(); err != nil {
+		return nil, false, err
 	}
 	if d, err = d.hashable(); err != nil {
 		return nil, false, err
@@ -197,18 +203,43 @@ func (h *Hasher) UnparseModulo(d *Derivation) (text []byte, ok bool, err error) 
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	text, err = d.appendATerm(nil, h.Dir, printOptions{maskOutputs: true, inputs: inputs})
+	text, err = d.appendATerm(nil, h.Dir, printOptions{maskOutputs: true, modulo: true, inputs: inputs})
 	return text, err == nil, err
 }
 
 // Hash returns d's own hash modulo, from which its input-addressed
 // output paths are computed. ok is false when the outputs are deferred.
+// It is the sha256 of UnparseModulo's text, printed in a reused buffer.
 func (h *Hasher) Hash(d *Derivation) (hash nixhash.Hash, ok bool, err error) {
-	text, ok, err := h.UnparseModulo(d)
+	if err := d.checkModuloOutputs(); err != nil {
+		return nixhash.Hash{}, false, err
+	}
+	if d, err = d.hashable(); err != nil {
+		return nixhash.Hash{}, false, err
+	}
+	inputs, ok, err := h.moduloInputs(d)
 	if err != nil || !ok {
 		return nixhash.Hash{}, false, err
 	}
-	return nixhash.Sum(nixhash.SHA256, text), true, nil
+	hash, err = d.hashATerm(h.Dir, printOptions{maskOutputs: true, modulo: true, inputs: inputs})
+	return hash, err == nil, err
+}
+
+// checkModuloOutputs fails unless all outputs are input-addressed.
+func (d *Derivation) checkModuloOutputs() error {
+	bad := false
+	for _, o := range d.Outputs {
+		bad = bad || (o.Kind != InputAddressed && o.Kind != Deferred)
+	}
+	if !bad {
+		return nil
+	}
+	for _, name := range d.OutputNames() { // the first in order is named
+		if k := d.Outputs[name].Kind; k != InputAddressed && k != Deferred {
+			return fmt.Errorf("derivation %q: output %q is %s, but only input-addressed outputs have a hash modulo", d.Name, name, k)
+		}
+	}
+	return nil
 }
 
 // FillInOutputPaths computes the paths of deferred outputs where the

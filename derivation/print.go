@@ -1,6 +1,9 @@
 package derivation
 
 import (
+	"slices"
+	"sync"
+
 	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
 )
@@ -14,7 +17,12 @@ import (
 
 func appendQuoted(b []byte, s string) []byte {
 	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for i < len(s) && s[i] != '"' && s[i] != '\\' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' {
+		i++
+	}
+	b = append(b, s[:i]...) // the part needing no escapes, at once
+	for ; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '"', '\\':
 			b = append(b, '\\', c)
@@ -68,11 +76,11 @@ func appendOutputSet(b []byte, s OutputSet) []byte {
 	return append(b, "])"...)
 }
 
-// atermInput is one entry of the input derivations list as printed: a
-// store path normally, a hash in the modulo form.
+// atermInput is one entry of the input derivations list in the modulo
+// form: the hash standing for one or more input derivations.
 type atermInput struct {
-	key string
-	set OutputSet
+	hash nixhash.Hash
+	set  OutputSet
 }
 
 // printOptions are the variations of the ATerm that Nix prints.
@@ -80,8 +88,9 @@ type printOptions struct {
 	// maskOutputs blanks output paths and the environment variables
 	// named after outputs, for the hash of a derivation's own outputs.
 	maskOutputs bool
-	// inputs, when not nil, replaces the input derivations (the modulo
-	// form, keyed by hash).
+	// modulo prints inputs in place of the input derivations (the
+	// modulo form, keyed by hash).
+	modulo bool
 	inputs []atermInput
 }
 
@@ -93,17 +102,66 @@ func (d *Derivation) ATerm(dir storepath.Dir) ([]byte, error) {
 	return d.appendATerm(nil, dir, printOptions{})
 }
 
-func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, opt printOptions) ([]byte, error) {
-	inputs := opt.inputs
-	if inputs == nil {
-		inputs = make([]atermInput, len(d.InputDrvs))
-		for i, in := range d.InputDrvs {
-			inputs[i] = atermInput{key: dir.Print(in.Path), set: in.OutputSet}
-		}
+// AppendATerm appends the ATerm text to b, as ATerm, so that a caller
+// that only hashes the text can reuse a buffer.
+func (d *Derivation) AppendATerm(b []byte, dir storepath.Dir) ([]byte, error) {
+	return d.appendATerm(b, dir, printOptions{})
+}
+
+// atermBuf is a reusable print buffer, with room for sorting keys.
+type atermBuf struct {
+	b    []byte
+	keys []string
+}
+
+var atermPool = sync.Pool{New: func() any { return new(atermBuf) }}
+
+// hashATerm is the sha256 of the ATerm printed with opt, printed into a
+// pooled buffer.
+func (d *Derivation) hashATerm(dir storepath.Dir, opt printOptions) (nixhash.Hash, error) {
+	buf := atermPool.Get().(*atermBuf)
+	defer atermPool.Put(buf)
+	var err error
+	buf.b, err = d.appendATermKeys(buf.b[:0], dir, opt, &buf.keys)
+	if err != nil {
+		return nixhash.Hash{}, err
 	}
+	return nixhash.Sum(nixhash.SHA256, buf.b), nil
+}
+
+func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, opt printOptions) ([]byte, error) {
+	var keys []string
+	return d.appendATermKeys(b, dir, opt, &keys)
+}
+
+// appendRawPath appends a store path as a raw string.
+func appendRawPath(b []byte, dir storepath.Dir, p storepath.StorePath) []byte {
+	b = append(b, '"')
+	b = dir.AppendPrint(b, p)
+	return append(b, '"')
+}
+
+// sortedKeysInto puts m's keys, sorted, into *keys (reused).
+func sortedKeysInto[V any](m map[string]V, keys *[]string) []string {
+	k := (*keys)[:0]
+	for name := range m {
+		k = append(k, name)
+	}
+	slices.Sort(k)
+	*keys = k
+	return k
+}
+
+func (d *Derivation) appendATermKeys(b []byte, dir storepath.Dir, opt printOptions, keys *[]string) ([]byte, error) {
 	dynamic := false
-	for _, in := range inputs {
-		dynamic = dynamic || len(in.set.DynamicOutputs) > 0
+	if opt.modulo {
+		for _, in := range opt.inputs {
+			dynamic = dynamic || len(in.set.DynamicOutputs) > 0
+		}
+	} else {
+		for _, in := range d.InputDrvs {
+			dynamic = dynamic || len(in.DynamicOutputs) > 0
+		}
 	}
 	if dynamic {
 		b = append(b, "DrvWithVersion("...)
@@ -114,33 +172,38 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, opt printOptions) 
 	}
 
 	b = append(b, '[')
-	for i, name := range d.OutputNames() {
+	for i, name := range sortedKeysInto(d.Outputs, keys) {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		o := d.Outputs[name]
-		var path, algo, hash string
+		var (
+			path       storepath.StorePath
+			hasPath    bool
+			algo, hash string
+		)
 		switch o.Kind {
 		case InputAddressed:
-			path = dir.Print(o.Path)
+			path, hasPath = o.Path, true
 		case CAFixed:
 			sp, err := d.fixedPath(dir, name, o)
 			if err != nil {
 				return nil, err
 			}
-			path, algo, hash = dir.Print(sp), o.methodAlgo(), o.Hash.Encode(nixhash.Base16)
+			path, hasPath, algo, hash = sp, true, o.methodAlgo(), o.Hash.Encode(nixhash.Base16)
 		case CAFloating:
 			algo = o.methodAlgo()
 		case Impure:
 			algo, hash = o.methodAlgo(), "impure"
 		}
-		if opt.maskOutputs {
-			path = ""
-		}
 		b = append(b, '(')
 		b = appendRaw(b, name)
 		b = append(b, ',')
-		b = appendRaw(b, path)
+		if opt.maskOutputs || !hasPath {
+			b = append(b, `""`...)
+		} else {
+			b = appendRawPath(b, dir, path)
+		}
 		b = append(b, ',')
 		b = appendRaw(b, algo)
 		b = append(b, ',')
@@ -149,15 +212,28 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, opt printOptions) 
 	}
 
 	b = append(b, "],["...)
-	for i, in := range inputs {
-		if i > 0 {
-			b = append(b, ',')
+	if opt.modulo {
+		for i, in := range opt.inputs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `("`...)
+			b = in.hash.AppendEncode(b, nixhash.Base16)
+			b = append(b, `",`...)
+			b = appendOutputSet(b, in.set)
+			b = append(b, ')')
 		}
-		b = append(b, '(')
-		b = appendRaw(b, in.key)
-		b = append(b, ',')
-		b = appendOutputSet(b, in.set)
-		b = append(b, ')')
+	} else {
+		for i, in := range d.InputDrvs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '(')
+			b = appendRawPath(b, dir, in.Path)
+			b = append(b, ',')
+			b = appendOutputSet(b, in.OutputSet)
+			b = append(b, ')')
+		}
 	}
 
 	b = append(b, "],["...)
@@ -165,7 +241,7 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, opt printOptions) 
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendRaw(b, dir.Print(src))
+		b = appendRawPath(b, dir, src)
 	}
 	b = append(b, "],"...)
 	b = appendRaw(b, d.Platform)
@@ -179,13 +255,15 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, opt printOptions) 
 		b = appendQuoted(b, a)
 	}
 	b = append(b, "],["...)
-	for i, k := range sortedKeys(d.Env) {
+	for i, k := range sortedKeysInto(d.Env, keys) {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		v := d.Env[k]
-		if _, isOutput := d.Outputs[k]; isOutput && opt.maskOutputs {
-			v = ""
+		if opt.maskOutputs {
+			if _, isOutput := d.Outputs[k]; isOutput {
+				v = ""
+			}
 		}
 		b = append(b, '(')
 		b = appendQuoted(b, k)

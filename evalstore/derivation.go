@@ -446,15 +446,23 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 // writeDerivation computes the .drv path of d (canonical already) and,
 // unless read-only, writes it.
 func (g *IO) writeDerivation(d *derivation.Derivation) (storepath.StorePath, error) {
-	text, err := d.ATerm(g.dir)
+	// The text is printed into a reused buffer: read-only mode only
+	// hashes it.
+	text, err := d.AppendATerm(g.atermBuf[:0], g.dir)
 	if err != nil {
 		return storepath.StorePath{}, err
 	}
-	refs := append([]storepath.StorePath(nil), d.InputSrcs...)
+	g.atermBuf = text
+	refs := make([]storepath.StorePath, 0, len(d.InputSrcs)+len(d.InputDrvs))
+	refs = append(refs, d.InputSrcs...)
 	for _, in := range d.InputDrvs {
 		refs = append(refs, in.Path)
 	}
-	return g.addText(d.Name+storepath.DrvExtension, string(text), refs)
+	name := d.Name + storepath.DrvExtension
+	if g.readOnly || g.store == nil {
+		return g.dir.MakeTextPath(name, nixhash.Sum(nixhash.SHA256, text), refs)
+	}
+	return g.addText(name, string(text), refs)
 }
 
 // outputString is an output's path, or for an output whose path is not

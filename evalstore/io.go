@@ -53,6 +53,8 @@ type IO struct {
 	drvs   map[storepath.StorePath]*derivation.Derivation
 	hasher *derivation.Hasher
 
+	atermBuf []byte // reused by writeDerivation
+
 	importedDrvFn eval.Value // the evaluated imported-drv-to-derivation.nix
 }
 

@@ -1,6 +1,7 @@
 package nixhash
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -81,6 +82,46 @@ func (h Hash) Compress(size int) []byte {
 		out[i%size] ^= b
 	}
 	return out
+}
+
+// Compare orders hashes by algorithm, then digest bytes (which is the
+// order of their base16 encodings).
+func Compare(a, b Hash) int {
+	if a.algo != b.algo {
+		if a.algo < b.algo {
+			return -1
+		}
+		return 1
+	}
+	return bytes.Compare(a.digest[:], b.digest[:])
+}
+
+// CompressInto is Compress writing into out (len(out) bytes), which it
+// zeroes first.
+func (h Hash) CompressInto(out []byte) {
+	clear(out)
+	if len(out) == 0 {
+		return
+	}
+	for i, b := range h.digest[:h.algo.Size()] {
+		out[i%len(out)] ^= b
+	}
+}
+
+// AppendEncode appends the digest alone in format f to b, as Encode.
+func (h Hash) AppendEncode(b []byte, f Format) []byte {
+	d := h.digest[:h.algo.Size()]
+	switch f {
+	case Base16:
+		return hex.AppendEncode(b, d)
+	case Nix32:
+		n := len(b)
+		b = append(b, make([]byte, nixbase32.EncodedLen(len(d)))...)
+		nixbase32.Encode(b[n:], d)
+		return b
+	default:
+		return base64.StdEncoding.AppendEncode(b, d)
+	}
 }
 
 // Encode returns the digest alone in format f (SRI gives plain base64).

@@ -1,8 +1,10 @@
 package nixhash
 
 import (
+	"crypto/sha256"
 	"hash"
 	"io"
+	"unsafe"
 )
 
 // Hasher hashes a byte stream and counts its length, like Nix's HashSink.
@@ -46,6 +48,13 @@ func (s *Hasher) Count() int64 { return s.n }
 
 // Sum hashes data with a.
 func Sum(a Algorithm, data []byte) Hash {
+	if a == SHA256 {
+		// The common case, without a Hasher on the heap.
+		h := Hash{algo: a}
+		d := sha256.Sum256(data)
+		copy(h.digest[:], d[:])
+		return h
+	}
 	s := NewHasher(a)
 	s.Write(data)
 	return s.Sum()
@@ -53,6 +62,10 @@ func Sum(a Algorithm, data []byte) Hash {
 
 // SumString hashes str with a.
 func SumString(a Algorithm, str string) Hash {
+	if a == SHA256 {
+		// sha256 only reads the bytes, so str need not be copied.
+		return Sum(a, unsafe.Slice(unsafe.StringData(str), len(str)))
+	}
 	s := NewHasher(a)
 	s.WriteString(str)
 	return s.Sum()

@@ -46,6 +46,13 @@ func (d Dir) Print(p StorePath) string {
 	return d.Path() + "/" + p.String()
 }
 
+// AppendPrint appends the full path of p in d (Print) to b.
+func (d Dir) AppendPrint(b []byte, p StorePath) []byte {
+	b = append(b, d.Path()...)
+	b = append(b, '/')
+	return p.AppendTo(b)
+}
+
 // Parse parses a full store path. Like Nix it first canonicalises the
 // path lexically (so "/nix/store/../store/x-y/" is fine), then demands
 // that it sit directly in d.
@@ -102,14 +109,33 @@ func (d Dir) SplitPath(s string) (StorePath, string, error) {
 // sha256 of "<type>:<algo>:<base16>:<store dir>:<name>", folded to 20
 // bytes.
 func (d Dir) MakeStorePath(typ string, h nixhash.Hash, name string) (StorePath, error) {
-	return d.MakeStorePathFromString(typ, h.Format(nixhash.Base16, true), name)
+	var buf [256]byte // the usual fingerprint fits: no allocation
+	b := append(buf[:0], typ...)
+	b = append(b, ':')
+	b = append(b, h.Algo().String()...)
+	b = append(b, ':')
+	b = h.AppendEncode(b, nixhash.Base16)
+	return d.makeStorePath(b, name)
 }
 
 // MakeStorePathFromString is MakeStorePath with the hash already printed.
 func (d Dir) MakeStorePathFromString(typ, hash, name string) (StorePath, error) {
-	s := typ + ":" + hash + ":" + d.Path() + ":" + name
+	var buf [256]byte
+	b := append(buf[:0], typ...)
+	b = append(b, ':')
+	b = append(b, hash...)
+	return d.makeStorePath(b, name)
+}
+
+// makeStorePath finishes the fingerprint "<type>:<hash>" in b with the
+// store directory and name, and folds its sha256 into a path.
+func (d Dir) makeStorePath(b []byte, name string) (StorePath, error) {
+	b = append(b, ':')
+	b = append(b, d.Path()...)
+	b = append(b, ':')
+	b = append(b, name...)
 	var digest [DigestSize]byte
-	copy(digest[:], nixhash.SumString(nixhash.SHA256, s).Compress(DigestSize))
+	nixhash.Sum(nixhash.SHA256, b).CompressInto(digest[:])
 	return New(digest, name)
 }
 
@@ -141,19 +167,24 @@ func (r References) IsEmpty() bool { return !r.Self && len(r.Others) == 0 }
 // makeType appends the references to a path type, in Nix's order (a
 // sorted set of full paths, then ":self").
 func (d Dir) makeType(typ string, refs References) string {
-	others := slices.Clone(refs.Others)
-	slices.SortFunc(others, Compare)
-	others = slices.Compact(others)
-	var b strings.Builder
-	b.WriteString(typ)
-	for _, r := range others {
-		b.WriteString(":")
-		b.WriteString(d.Print(r))
+	others := refs.Others
+	if !slices.IsSortedFunc(others, Compare) {
+		others = slices.Clone(others)
+		slices.SortFunc(others, Compare)
+	}
+	b := make([]byte, 0, len(typ)+len(others)*(len(d.Path())+50)+5)
+	b = append(b, typ...)
+	for i, r := range others {
+		if i > 0 && r == others[i-1] {
+			continue // a set: duplicates once
+		}
+		b = append(b, ':')
+		b = d.AppendPrint(b, r)
 	}
 	if refs.Self {
-		b.WriteString(":self")
+		b = append(b, ":self"...)
 	}
-	return b.String()
+	return string(b)
 }
 
 // MakeTextPath computes the path of a text object such as a .drv file or

@@ -126,6 +126,18 @@ func (p StorePath) String() string {
 	return p.HashPart() + "-" + p.name
 }
 
+// AppendTo appends p's base name (String) to b, without allocating.
+func (p StorePath) AppendTo(b []byte) []byte {
+	if p.IsZero() {
+		return b
+	}
+	n := len(b)
+	b = append(b, make([]byte, nixbase32.EncodedLen(DigestSize))...)
+	nixbase32.Encode(b[n:], p.digest[:])
+	b = append(b, '-')
+	return append(b, p.name...)
+}
+
 // IsZero reports whether p is the zero StorePath.
 func (p StorePath) IsZero() bool { return p.name == "" }
 
