@@ -22,8 +22,9 @@ func init() {
 		order, names := lexOrder(a)
 		out := make([]Value, len(order))
 		strs := make([]String, len(order))
+		all := a.All()
 		for i, k := range order {
-			strs[i].S = names[k]
+			strs[i].S, strs[i].sym = names[k], all[k].Name
 			out[i] = &strs[i]
 		}
 		ev.Stats.Lists++

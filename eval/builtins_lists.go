@@ -383,11 +383,11 @@ func primListToAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 		if !ok {
 			return nil, ev.missingAttr(symName, "in a {name=...; value=...;} pair")
 		}
-		name, err := ev.forceStringNoCtx(j.Value, j.Pos, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")
+		name, err := ev.forceStringNoCtxValue(j.Value, j.Pos, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")
 		if err != nil {
 			return nil, err
 		}
-		entries[i] = entry{syntax.Intern(name), a}
+		entries[i] = entry{name.symbol(), a}
 	}
 	// Sort by name keeping list order among equal names, so that the
 	// first occurrence wins; `value` is looked up in that order, as Nix.

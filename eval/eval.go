@@ -228,11 +228,11 @@ func (ev *Evaluator) attrName(n syntax.AttrName, env *Env) (syntax.Symbol, error
 	if err != nil {
 		return 0, err
 	}
-	s, err := ev.forceStringNoCtx(v, n.Expr.Pos(), "while evaluating an attribute name")
+	s, err := ev.forceStringNoCtxValue(v, n.Expr.Pos(), "while evaluating an attribute name")
 	if err != nil {
 		return 0, err
 	}
-	return syntax.Intern(s), nil
+	return s.symbol(), nil
 }
 
 // showAttrPath prints a selection path, evaluating dynamic names where it can.

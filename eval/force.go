@@ -177,14 +177,24 @@ func (ev *Evaluator) ForceStringNoCtx(v Value, pos syntax.Pos, ctx string) (stri
 }
 
 func (ev *Evaluator) forceStringNoCtx(v Value, pos syntax.Pos, ctx string) (string, error) {
-	s, err := ev.ForceString(v, pos, ctx)
+	s, err := ev.forceStringNoCtxValue(v, pos, ctx)
 	if err != nil {
 		return "", err
 	}
-	if len(s.Ctx) > 0 {
-		return "", ev.Errorf(EvalErr, syntax.NoPos, "the string '%s' is not allowed to refer to a store path (such as '%s')", s.S, DisplayContextElem(s.Ctx[0])).AddTrace(pos, ctx)
-	}
 	return s.S, nil
+}
+
+// forceStringNoCtxValue is forceStringNoCtx giving the string value, whose
+// symbol can then be cached.
+func (ev *Evaluator) forceStringNoCtxValue(v Value, pos syntax.Pos, ctx string) (*String, error) {
+	s, err := ev.ForceString(v, pos, ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Ctx) > 0 {
+		return nil, ev.Errorf(EvalErr, syntax.NoPos, "the string '%s' is not allowed to refer to a store path (such as '%s')", s.S, DisplayContextElem(s.Ctx[0])).AddTrace(pos, ctx)
+	}
+	return s, nil
 }
 
 // DisplayContextElem shows a context element as Nix does in messages.

@@ -61,6 +61,21 @@ type Path string
 type String struct {
 	S   string
 	Ctx Context
+	// sym remembers the symbol of S once a lookup needed it: attribute
+	// names read back as strings and used again (merged.${name}) then cost
+	// no symbol-table lookup. It fits in the struct's padding.
+	sym syntax.Symbol
+}
+
+// symbol returns the symbol for s's text.
+func (s *String) symbol() syntax.Symbol {
+	if s.sym == syntax.NoSymbol {
+		if s == emptyString {
+			return syntax.Intern("")
+		}
+		s.sym = syntax.Intern(s.S)
+	}
+	return s.sym
 }
 
 // Context is a sorted set of context elements; nil when empty.
