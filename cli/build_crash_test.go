@@ -178,15 +178,28 @@ func checkVerifies(t *testing.T, root string, round int) {
 }
 
 // noBuilderLeft checks that no builder of a killed run still runs.
+// The kernel tears a killed sandbox's pid namespace down asynchronously,
+// so this waits (up to 10 s on a loaded machine) before calling a builder
+// left over.
 func noBuilderLeft(t *testing.T, round int) {
 	t.Helper()
-	time.Sleep(100 * time.Millisecond)
-	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, c := range cmdlines {
-		data, err := os.ReadFile(c)
-		if err == nil && strings.Contains(string(data), "sleep\x00"+sleepMark) {
-			t.Errorf("round %d: a builder is still running after the kill: %s", round, filepath.Dir(c))
+	var left []string
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		left = left[:0]
+		cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, c := range cmdlines {
+			data, err := os.ReadFile(c)
+			if err == nil && strings.Contains(string(data), "sleep\x00"+sleepMark) {
+				left = append(left, filepath.Dir(c))
+			}
 		}
+		if len(left) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, p := range left {
+		t.Errorf("round %d: a builder is still running 10 s after the kill: %s", round, p)
 	}
 }
 
