@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/cairn-nix/cairn/derivation"
@@ -487,16 +486,17 @@ func (g *IO) outputString(ev *eval.Evaluator, d *derivation.Derivation, drvPath 
 // derivations, and a whole derivation ("=" elements, from drvPath) brings
 // its whole closure, as sources and with all outputs.
 func (g *IO) addInputs(ev *eval.Evaluator, d *derivation.Derivation, ctx eval.Context) error {
-	srcs := map[storepath.StorePath]bool{}
-	drvs := map[storepath.StorePath]map[string]bool{}
-	want := func(p storepath.StorePath, outs ...string) {
-		if drvs[p] == nil {
-			drvs[p] = map[string]bool{}
-		}
-		for _, o := range outs {
-			drvs[p][o] = true
-		}
+	// Gathered as lists, then sorted and merged: cheaper than sets for
+	// the few elements a context has.
+	type wanted struct {
+		path storepath.StorePath
+		out  string
+		any  bool // out names an output (a closure's drv may have none)
 	}
+	var (
+		srcs = make([]storepath.StorePath, 0, len(ctx))
+		drvs = make([]wanted, 0, len(ctx))
+	)
 	for _, e := range eval.SortContextNixOrder(ctx) {
 		full := eval.ContextStorePath(e)
 		sp, err := g.dir.Parse(full)
@@ -510,34 +510,44 @@ func (g *IO) addInputs(ev *eval.Evaluator, d *derivation.Derivation, ctx eval.Co
 				return err
 			}
 			for _, p := range closure {
-				srcs[p] = true
+				srcs = append(srcs, p)
 				if p.IsDerivation() {
 					in, err := g.readDerivation(p)
 					if err != nil {
 						return g.wrap(ev, err)
 					}
-					want(p, in.OutputNames()...)
+					drvs = append(drvs, wanted{path: p})
+					for _, o := range in.OutputNames() {
+						drvs = append(drvs, wanted{path: p, out: o, any: true})
+					}
 				}
 			}
 		case strings.HasPrefix(e, "!"):
-			want(sp, e[1:strings.IndexByte(e[1:], '!')+1])
+			drvs = append(drvs, wanted{path: sp, out: e[1 : strings.IndexByte(e[1:], '!')+1], any: true})
 		default:
-			srcs[sp] = true
+			srcs = append(srcs, sp)
 		}
 	}
-	for p := range srcs {
-		d.InputSrcs = append(d.InputSrcs, p)
-	}
-	sort.Slice(d.InputSrcs, func(i, j int) bool { return storepath.Compare(d.InputSrcs[i], d.InputSrcs[j]) < 0 })
-	for p, outs := range drvs {
-		in := derivation.InputDrv{Path: p}
-		for o := range outs {
-			in.Outputs = append(in.Outputs, o)
+	slices.SortFunc(srcs, storepath.Compare)
+	d.InputSrcs = slices.Compact(srcs)
+	slices.SortFunc(drvs, func(a, b wanted) int {
+		if c := storepath.Compare(a.path, b.path); c != 0 {
+			return c
 		}
-		sort.Strings(in.Outputs)
-		d.InputDrvs = append(d.InputDrvs, in)
+		return strings.Compare(a.out, b.out)
+	})
+	for i, w := range drvs {
+		if i == 0 || w.path != drvs[i-1].path {
+			d.InputDrvs = append(d.InputDrvs, derivation.InputDrv{Path: w.path})
+		}
+		in := &d.InputDrvs[len(d.InputDrvs)-1]
+		if w.any && (len(in.Outputs) == 0 || in.Outputs[len(in.Outputs)-1] != w.out) {
+			in.Outputs = append(in.Outputs, w.out)
+		}
 	}
-	sort.Slice(d.InputDrvs, func(i, j int) bool { return storepath.Compare(d.InputDrvs[i].Path, d.InputDrvs[j].Path) < 0 })
+	if len(d.InputSrcs) == 0 {
+		d.InputSrcs = nil
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package storepath
 
 import (
+	"crypto/sha256"
 	"path"
 	"slices"
 	"strings"
@@ -134,8 +135,12 @@ func (d Dir) makeStorePath(b []byte, name string) (StorePath, error) {
 	b = append(b, d.Path()...)
 	b = append(b, ':')
 	b = append(b, name...)
+	// crypto/sha256 directly, so that b stays on the caller's stack.
+	sum := sha256.Sum256(b)
 	var digest [DigestSize]byte
-	nixhash.Sum(nixhash.SHA256, b).CompressInto(digest[:])
+	for i, c := range sum {
+		digest[i%DigestSize] ^= c
+	}
 	return New(digest, name)
 }
 
