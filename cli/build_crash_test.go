@@ -11,8 +11,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/cairn-nix/cairn/store"
 )
 
 const bbBinary = "/bin/busybox"
@@ -165,16 +163,7 @@ func checkVerifies(t *testing.T, root string, round int) {
 	t.Helper()
 	s := openStore(t, root)
 	defer s.Close()
-	var log []string
-	bad, err := s.Verify(store.VerifyOptions{CheckContents: true, Log: func(f string, a ...any) {
-		log = append(log, fmt.Sprintf(f, a...))
-	}})
-	if err != nil {
-		t.Fatalf("round %d: verify: %v", round, err)
-	}
-	if bad {
-		t.Fatalf("round %d: verify found problems:\n%s", round, strings.Join(log, "\n"))
-	}
+	verifyClean(t, s, round)
 }
 
 // noBuilderLeft checks that no builder of a killed run still runs.

@@ -159,16 +159,7 @@ func checkStore(t testing.TB, root, tree string, want nixhash.Hash, round int) {
 	t.Helper()
 	s := openStore(t, root)
 	defer s.Close()
-	var log []string
-	bad, err := s.Verify(store.VerifyOptions{CheckContents: true, Log: func(f string, a ...any) {
-		log = append(log, fmt.Sprintf(f, a...))
-	}})
-	if err != nil {
-		t.Fatalf("round %d: verify: %v", round, err)
-	}
-	if bad {
-		t.Fatalf("round %d: verify found problems:\n%s", round, strings.Join(log, "\n"))
-	}
+	verifyClean(t, s, round)
 	valid, err := s.AllValid()
 	if err != nil {
 		t.Fatal(err)
@@ -181,5 +172,20 @@ func checkStore(t testing.TB, root, tree string, want nixhash.Hash, round int) {
 		if p.Name() == filepath.Base(tree) && info.NarHash != want {
 			t.Fatalf("round %d: %s registered with the wrong hash", round, p)
 		}
+	}
+}
+
+// verifyClean runs Verify with contents and fails the test on any problem.
+func verifyClean(t testing.TB, s *store.Local, round int) {
+	t.Helper()
+	var log []string
+	bad, err := s.Verify(store.VerifyOptions{CheckContents: true, Log: func(f string, a ...any) {
+		log = append(log, fmt.Sprintf(f, a...))
+	}})
+	if err != nil {
+		t.Fatalf("round %d: verify: %v", round, err)
+	}
+	if bad {
+		t.Fatalf("round %d: verify found problems:\n%s", round, strings.Join(log, "\n"))
 	}
 }
