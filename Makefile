@@ -5,7 +5,7 @@ BIN := bin
 LINKS := nix nix-instantiate nix-build nix-store nix-shell nix-env nix-hash nix-collect-garbage
 SHARED ?= ../shared
 
-.PHONY: all build cross test gotest conformance nixpkgs-lib vet clean
+.PHONY: all build cross test gotest conformance nixpkgs-lib vet bench clean
 
 all: build
 
@@ -32,6 +32,13 @@ nixpkgs-lib: build
 	@scripts/nixpkgs-lib-tests
 
 test: build vet gotest conformance nixpkgs-lib
+
+# Evaluation workloads timed against real Nix (needs tools/refnix-setup
+# run once). refnix only sees the directory it starts in, so the runner is
+# started from the folder holding ../shared.
+bench: build
+	cd $(SHARED)/.. && $(abspath $(SHARED))/bench/run-eval-bench $(CURDIR)/$(BIN)/nix-instantiate "$(abspath $(SHARED))/tools/refnix nix-instantiate"
+	$(GO) test ./eval ./evalstore -run '^$$' -bench . -benchtime 3x
 
 clean:
 	rm -rf $(BIN)
