@@ -23,15 +23,15 @@ func init() {
 	Register(&PrimOp{Name: "div", Arity: 2, Fn: primDiv})
 	Register(&PrimOp{Name: "bitAnd", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		a, b, err := ev.bitArgs(pos, args, "bitAnd")
-		return Int(a & b), err
+		return mkInt(int64(a & b)), err
 	}})
 	Register(&PrimOp{Name: "bitOr", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		a, b, err := ev.bitArgs(pos, args, "bitOr")
-		return Int(a | b), err
+		return mkInt(int64(a | b)), err
 	}})
 	Register(&PrimOp{Name: "bitXor", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		a, b, err := ev.bitArgs(pos, args, "bitXor")
-		return Int(a ^ b), err
+		return mkInt(int64(a ^ b)), err
 	}})
 	Register(&PrimOp{Name: "lessThan", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		a, err := ev.Force(args[0], pos)
@@ -118,18 +118,18 @@ func (ev *Evaluator) intArith(pos syntax.Pos, x, y int64, op byte) (Value, error
 		if overflow {
 			return nil, ev.Errorf(EvalErr, pos, "integer overflow in adding %d + %d", x, y)
 		}
-		return Int(r), nil
+		return mkInt(int64(r)), nil
 	case '-':
 		r := x - y
 		if (y > 0 && r > x) || (y < 0 && r < x) {
 			return nil, ev.Errorf(EvalErr, pos, "integer overflow in subtracting %d - %d", x, y)
 		}
-		return Int(r), nil
+		return mkInt(int64(r)), nil
 	}
 	if mulOverflows(x, y) {
 		return nil, ev.Errorf(EvalErr, pos, "integer overflow in multiplying %d * %d", x, y)
 	}
-	return Int(x * y), nil
+	return mkInt(int64(x * y)), nil
 }
 
 func mulOverflows(x, y int64) bool {
@@ -176,7 +176,7 @@ func primDiv(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if x == math.MinInt64 && y == -1 {
 		return nil, ev.Errorf(EvalErr, pos, "integer overflow in dividing %d / %d", x, y)
 	}
-	return Int(x / y), nil
+	return mkInt(int64(x / y)), nil
 }
 
 func (ev *Evaluator) bitArgs(pos syntax.Pos, args []Value, name string) (int64, int64, error) {
@@ -210,7 +210,7 @@ func (ev *Evaluator) round(pos syntax.Pos, arg Value, name string, f func(float6
 	if isInt && res != int64(i) {
 		return nil, ev.Errorf(EvalErr, pos, "Due to a bug (see https://github.com/NixOS/nix/issues/12899) a loss of precision occurred in previous Nix versions because the NixInt argument %d was rounded to %d.\n\tFuture Nix versions might implement the correct behavior.", int64(i), res)
 	}
-	return Int(res), nil
+	return mkInt(int64(res)), nil
 }
 
 // compareValues is Nix's ordering for lessThan and sort: numbers,

@@ -213,7 +213,7 @@ func primGenList(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	argv := make([]Value, n)
 	out := make([]Value, n)
 	for i := range out {
-		argv[i] = Int(i)
+		argv[i] = mkInt(int64(i))
 		thunks[i].setApp(f, syntax.NoPos, argv[i:i+1:i+1])
 		out[i] = &thunks[i]
 	}

@@ -80,7 +80,7 @@ func asError(ev *Evaluator, err error) *Error {
 func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 	switch e := e.(type) {
 	case *syntax.Int:
-		return Int(e.V)
+		return mkInt(e.V)
 	case *syntax.Float:
 		return Float(e.V)
 	case *syntax.String:
@@ -113,7 +113,7 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 func (ev *Evaluator) eval(e syntax.Expr, env *Env) (Value, error) {
 	switch e := e.(type) {
 	case *syntax.Int:
-		return Int(e.V), nil
+		return mkInt(e.V), nil
 	case *syntax.Float:
 		return Float(e.V), nil
 	case *syntax.String:
@@ -656,7 +656,7 @@ func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value
 	}
 	switch firstType {
 	case TInt:
-		return Int(n), nil
+		return mkInt(n), nil
 	case TFloat:
 		return Float(nf), nil
 	case TPath:
