@@ -766,7 +766,13 @@ func (ev *Evaluator) evalCall(e *syntax.Call, fn Value, env *Env) (Value, error)
 		return nil, err
 	}
 	ev.callDepth++
-	defer func() { ev.callDepth-- }()
+	v, err := ev.applyArgs(e, fn, env)
+	ev.callDepth--
+	return v, err
+}
+
+// applyArgs is evalCall's work, with the call depth already counted.
+func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error) {
 	if op, ok := fn.(*PrimOp); ok && op.Arity == len(e.Args) {
 		args := ev.argBuf(len(e.Args))
 		for i, a := range e.Args {
