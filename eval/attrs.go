@@ -20,12 +20,18 @@ type Attr struct {
 // does), so chains of overlays cost what they add; All gives the merged
 // view. Pos is where the set was written.
 type Attrs struct {
-	list   []Attr // this layer's attributes, sorted by Name
-	base   *Attrs // the set this one is layered on, nil when flat
-	size   int    // distinct names in the whole chain (layered sets)
-	layers uint8
-	merged []Attr // All's cached view of a layered set
-	Pos    syntax.Pos
+	list  []Attr // this layer's attributes, sorted by Name
+	layer *layer // nil for a flat set
+	Pos   syntax.Pos
+}
+
+// layer is what a layered set adds; kept apart so that flat sets, the vast
+// majority, stay small.
+type layer struct {
+	base   *Attrs // the set this one is layered on
+	size   int    // distinct names in the whole chain
+	depth  uint8
+	merged []Attr // All's cached view
 }
 
 // maxLayers bounds a chain of layers, and layerMax the size of a right
@@ -42,13 +48,28 @@ func NewAttrsSorted(list []Attr, pos syntax.Pos) *Attrs { return &Attrs{list: li
 // All returns the attributes sorted by Symbol (not by name: see Sorted).
 // The slice must not be modified.
 func (a *Attrs) All() []Attr {
-	if a.base == nil {
+	if a.layer == nil {
 		return a.list
 	}
-	if a.merged == nil {
-		a.merged = a.flatten()
+	if a.layer.merged == nil {
+		a.layer.merged = a.flatten()
 	}
-	return a.merged
+	return a.layer.merged
+}
+
+// base is the set a layered set sits on, nil for a flat one.
+func (a *Attrs) base() *Attrs {
+	if a.layer == nil {
+		return nil
+	}
+	return a.layer.base
+}
+
+func (a *Attrs) depth() uint8 {
+	if a.layer == nil {
+		return 0
+	}
+	return a.layer.depth
 }
 
 // flatten merges a layered set's chain in one pass: the small upper
@@ -56,27 +77,27 @@ func (a *Attrs) All() []Attr {
 func (a *Attrs) flatten() []Attr {
 	var small []Attr
 	l := a
-	for ; l.base != nil && l.merged == nil; l = l.base {
+	for ; l.layer != nil && l.layer.merged == nil; l = l.layer.base {
 		small = mergeAttrs(l.list, small)
 	}
 	bottom := l.list
-	if l.merged != nil {
-		bottom = l.merged
+	if l.layer != nil {
+		bottom = l.layer.merged
 	}
 	return mergeAttrs(bottom, small)
 }
 
 // Len is the number of attributes.
 func (a *Attrs) Len() int {
-	if a.base == nil {
+	if a.layer == nil {
 		return len(a.list)
 	}
-	return a.size
+	return a.layer.size
 }
 
 // Get finds an attribute.
 func (a *Attrs) Get(name syntax.Symbol) (*Attr, bool) {
-	for ; a != nil; a = a.base {
+	for ; a != nil; a = a.base() {
 		if at, ok := searchAttrs(a.list, name); ok {
 			return at, true
 		}
@@ -174,7 +195,7 @@ func Update(a, b *Attrs) *Attrs {
 	if b.Len() == 0 {
 		return a
 	}
-	if b.Len() <= layerMax && a.layers < maxLayers-1 {
+	if b.Len() <= layerMax && a.depth() < maxLayers-1 {
 		top := b.All()
 		size := a.Len()
 		for _, at := range top {
@@ -182,14 +203,15 @@ func Update(a, b *Attrs) *Attrs {
 				size++
 			}
 		}
-		return &Attrs{list: top, base: a, size: size, layers: a.layers + 1, Pos: b.Pos}
+		return &Attrs{list: top, layer: &layer{base: a, size: size, depth: a.depth() + 1}, Pos: b.Pos}
 	}
 	var left []Attr
-	if a.base == nil {
+	switch {
+	case a.layer == nil:
 		left = a.list
-	} else if a.merged != nil {
-		left = a.merged
-	} else {
+	case a.layer.merged != nil:
+		left = a.layer.merged
+	default:
 		left = a.flatten()
 	}
 	return &Attrs{list: mergeAttrs(left, b.All()), Pos: b.Pos}
