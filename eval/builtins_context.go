@@ -32,7 +32,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return Bool(len(s.Ctx) > 0), nil
+		return Bool(len(s.Ctx()) > 0), nil
 	}})
 	Register(&PrimOp{Name: "unsafeDiscardOutputDependency", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		s, ctx, err := ev.CoerceToString(pos, args[0], "while evaluating the argument passed to builtins.unsafeDiscardOutputDependency", false, true)
@@ -90,8 +90,8 @@ func primGetContext(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) 
 		}
 		return infos[p]
 	}
-	// s.Ctx is sorted, so the outputs of a derivation come out sorted.
-	for _, e := range s.Ctx {
+	// s.Ctx() is sorted, so the outputs of a derivation come out sorted.
+	for _, e := range s.Ctx() {
 		switch {
 		case strings.HasPrefix(e, "="):
 			info(e[1:]).allOutputs = true
@@ -230,5 +230,5 @@ func primAppendContext(ev *Evaluator, pos syntax.Pos, args []Value) (Value, erro
 			}
 		}
 	}
-	return strCtx(orig.S, orig.Ctx.Union(NewContext(add...))), nil
+	return strCtx(orig.S, orig.Ctx().Union(NewContext(add...))), nil
 }

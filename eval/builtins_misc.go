@@ -36,7 +36,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return &String{S: canonPath(p), Ctx: ctx}, nil
+		return StrCtx(canonPath(p), ctx), nil
 	}})
 	Register(&PrimOp{Name: "placeholder", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		name, err := ev.forceStringNoCtx(args[0], pos, "while evaluating the first argument passed to builtins.placeholder")

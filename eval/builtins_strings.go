@@ -45,7 +45,7 @@ func primReplaceStrings(ev *Evaluator, pos syntax.Pos, args []Value) (Value, err
 	if err != nil {
 		return nil, err
 	}
-	ctx := s.Ctx
+	ctx := s.Ctx()
 	// Replacements are forced only when their pattern is found.
 	to := make([]*string, len(from))
 	var b strings.Builder
@@ -62,7 +62,7 @@ func primReplaceStrings(ev *Evaluator, pos syntax.Pos, args []Value) (Value, err
 				if err != nil {
 					return nil, err
 				}
-				ctx = ctx.Union(t.Ctx)
+				ctx = ctx.Union(t.Ctx())
 				to[i] = &t.S
 			}
 			b.WriteString(*to[i])

@@ -47,10 +47,10 @@ func primSubstring(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 			return nil, err
 		}
 		if s, ok := v.(*String); ok {
-			if len(s.Ctx) == 0 {
+			if len(s.Ctx()) == 0 {
 				return emptyString, nil
 			}
-			return StrCtx("", s.Ctx), nil
+			return StrCtx("", s.Ctx()), nil
 		}
 	}
 	n := int64(math.MaxInt64)
@@ -81,7 +81,7 @@ func primConcatStringsSep(ev *Evaluator, pos syntax.Pos, args []Value) (Value, e
 		return nil, err
 	}
 	var ctx ContextBuilder
-	ctx.Add(sep.Ctx)
+	ctx.Add(sep.Ctx())
 	buf := make([]byte, 0, (len(list.Elems)+32)*len(sep.S))
 	for i, el := range list.Elems {
 		if i > 0 {

@@ -138,7 +138,7 @@ func (w *xmlWriter) value(v Value, pos syntax.Pos) error {
 	case Bool:
 		w.empty("bool", xmlAttr{"value", strconv.FormatBool(bool(x))})
 	case *String:
-		w.ctx = w.ctx.Union(x.Ctx)
+		w.ctx = w.ctx.Union(x.Ctx())
 		w.empty("string", xmlAttr{"value", x.S})
 	case Path:
 		w.empty("path", xmlAttr{"value", string(x)})

@@ -665,7 +665,7 @@ func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value
 		}
 		return Path(canonPath(sb.String())), nil
 	}
-	return &String{S: sb.String(), Ctx: ctx.Context()}, nil
+	return StrCtx(sb.String(), ctx.Context()), nil
 }
 
 func addOverflows(a, b int64) (int64, bool) {

@@ -17,7 +17,7 @@ func ShowType(v Value) string {
 	case Bool:
 		return "a Boolean"
 	case *String:
-		if len(v.Ctx) > 0 {
+		if len(v.Ctx()) > 0 {
 			return "a string with context"
 		}
 		return "a string"
@@ -191,8 +191,8 @@ func (ev *Evaluator) forceStringNoCtxValue(v Value, pos syntax.Pos, ctx string) 
 	if err != nil {
 		return nil, err
 	}
-	if len(s.Ctx) > 0 {
-		return nil, ev.Errorf(EvalErr, syntax.NoPos, "the string '%s' is not allowed to refer to a store path (such as '%s')", s.S, DisplayContextElem(s.Ctx[0])).AddTrace(pos, ctx)
+	if len(s.Ctx()) > 0 {
+		return nil, ev.Errorf(EvalErr, syntax.NoPos, "the string '%s' is not allowed to refer to a store path (such as '%s')", s.S, DisplayContextElem(s.Ctx()[0])).AddTrace(pos, ctx)
 	}
 	return s, nil
 }
@@ -256,7 +256,7 @@ func (ev *Evaluator) coerceToString(pos syntax.Pos, v Value, ctx string, coerceM
 	}
 	switch x := v.(type) {
 	case *String:
-		return x.S, x.Ctx, nil
+		return x.S, x.Ctx(), nil
 	case Path:
 		if copyToStore {
 			sp, err := ev.CopyPathToStore(string(x), pos)

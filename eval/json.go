@@ -54,7 +54,7 @@ func (ev *Evaluator) writeJSON(b *strings.Builder, v Value, pos syntax.Pos, stri
 	case Bool:
 		b.WriteString(strconv.FormatBool(bool(x)))
 	case *String:
-		*ctx = ctx.Union(x.Ctx)
+		*ctx = ctx.Union(x.Ctx())
 		return ev.writeJSONString(b, x.S)
 	case Path:
 		if copyToStore {

@@ -60,7 +60,8 @@ type Path string
 // for one output).
 type String struct {
 	S   string
-	Ctx Context
+	ctx *Context // nil when empty: most strings have none, so the
+	// context costs a word instead of a slice header
 	// sym remembers the symbol of S once a lookup needed it: attribute
 	// names read back as strings and used again (merged.${name}) then cost
 	// no symbol-table lookup. It fits in the struct's padding.
@@ -144,7 +145,20 @@ func Str(s string) *String {
 }
 
 // StrCtx makes a string with a context.
-func StrCtx(s string, ctx Context) *String { return &String{S: s, Ctx: ctx} }
+func StrCtx(s string, ctx Context) *String {
+	if len(ctx) == 0 {
+		return &String{S: s}
+	}
+	return &String{S: s, ctx: &ctx}
+}
+
+// Ctx returns the string's context, nil when it has none.
+func (s *String) Ctx() Context {
+	if s.ctx == nil {
+		return nil
+	}
+	return *s.ctx
+}
 
 // NewList makes a list.
 func NewList(elems []Value) *List {

@@ -44,7 +44,7 @@ func primToFile(ev *eval.Evaluator, pos syntax.Pos, args []eval.Value) (eval.Val
 		return nil, err
 	}
 	var refs []storepath.StorePath
-	for _, e := range eval.SortContextNixOrder(contents.Ctx) {
+	for _, e := range eval.SortContextNixOrder(contents.Ctx()) {
 		if strings.HasPrefix(e, "=") || strings.HasPrefix(e, "!") {
 			return nil, ev.Errorf(eval.EvalErr, pos, "files created by %s may not reference derivations, but %s references %s", "builtins.toFile", name, g.contextElemString(e))
 		}

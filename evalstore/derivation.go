@@ -235,7 +235,7 @@ func (b *drvBuilder) attr(at eval.Attr, structured, ignoreNulls bool, jsonObj ma
 		if err != nil {
 			return err
 		}
-		b.ctx = b.ctx.Union(s.Ctx)
+		b.ctx = b.ctx.Union(s.Ctx())
 		b.d.Builder = s.S
 	case "system", "outputHash", "outputHashAlgo", "outputHashMode":
 		s, err := ev.ForceStringNoCtx(at.Value, syntax.NoPos, "")
