@@ -136,23 +136,34 @@ func (c *cmdArgs) one(what string) (string, error) {
 	return c.args[0], nil
 }
 
+// openPath opens the store and resolves the one path argument to the file
+// it names inside the store.
+func (c *cmdArgs) openPath() (*store.Local, string, error) {
+	arg, err := c.one("path")
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := c.open()
+	if err != nil {
+		return nil, "", err
+	}
+	real, _, err := s.Resolve(arg)
+	if err != nil {
+		s.Close()
+		return nil, "", err
+	}
+	return s, real, nil
+}
+
 func storeLs(env *Env, c *cmdArgs) error {
 	if err := c.allow("--recursive", "-R", "--long", "-l", "--directory", "-d", "--json"); err != nil {
 		return err
 	}
-	arg, err := c.one("path")
-	if err != nil {
-		return err
-	}
-	s, err := c.open()
+	s, real, err := c.openPath()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	real, _, err := s.Resolve(arg)
-	if err != nil {
-		return err
-	}
 	recursive, long, showDir := c.has("--recursive", "-R"), c.has("--long", "-l"), c.has("--directory", "-d")
 	if c.has("--json") {
 		if showDir {
@@ -284,19 +295,11 @@ func storeCat(env *Env, c *cmdArgs) error {
 	if err := c.allow(); err != nil {
 		return err
 	}
-	arg, err := c.one("path")
-	if err != nil {
-		return err
-	}
-	s, err := c.open()
+	s, real, err := c.openPath()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	real, _, err := s.Resolve(arg)
-	if err != nil {
-		return err
-	}
 	return store.CatFile(env.Stdout, real)
 }
 
