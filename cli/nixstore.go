@@ -288,13 +288,23 @@ func (c *nixStoreCmd) opAdd(env *Env, s *store.Local) error {
 	return nil
 }
 
-func (c *nixStoreCmd) opAddFixed(env *Env, s *store.Local) error {
+// hashMethod reads the only flag --add-fixed and --print-fixed-path take:
+// --recursive hashes the NAR serialisation instead of the file.
+func (c *nixStoreCmd) hashMethod() (storepath.Method, error) {
 	method := storepath.Flat
 	for _, f := range c.flags {
 		if f != "--recursive" {
-			return &usageError{fmt.Sprintf("unknown flag '%s'", f)}
+			return method, &usageError{fmt.Sprintf("unknown flag '%s'", f)}
 		}
 		method = storepath.NAR
+	}
+	return method, nil
+}
+
+func (c *nixStoreCmd) opAddFixed(env *Env, s *store.Local) error {
+	method, err := c.hashMethod()
+	if err != nil {
+		return err
 	}
 	if len(c.args) == 0 {
 		return &usageError{"first argument must be hash algorithm"}
@@ -314,12 +324,9 @@ func (c *nixStoreCmd) opAddFixed(env *Env, s *store.Local) error {
 }
 
 func (c *nixStoreCmd) opPrintFixedPath(env *Env, s *store.Local) error {
-	method := storepath.Flat
-	for _, f := range c.flags {
-		if f != "--recursive" {
-			return &usageError{fmt.Sprintf("unknown flag '%s'", f)}
-		}
-		method = storepath.NAR
+	method, err := c.hashMethod()
+	if err != nil {
+		return err
 	}
 	if len(c.args) != 3 {
 		return &usageError{"'--print-fixed-path' requires three arguments"}
