@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"math"
 	"strings"
 
 	"github.com/cairn-nix/cairn/syntax"
@@ -712,8 +711,6 @@ func canonPath(p string) string {
 	}
 	return "/" + strings.Join(out, "/")
 }
-
-var _ = math.MaxInt64
 
 // determinePos is Nix's Value::determinePos: the position a value
 // carries (a set's, a lambda's, or for a suspended application its

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/cairn-nix/cairn/derivation"
@@ -141,13 +140,4 @@ func simpleDrv(t testing.TB, s *Local, name string, srcs []storepath.StorePath, 
 	text, err := d.ATerm(s.dir)
 	must(t, err)
 	return d, string(text)
-}
-
-func hasPrefixAny(s string, ps ...string) bool {
-	for _, p := range ps {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
