@@ -267,12 +267,8 @@ func (ev *Evaluator) coerceToString(pos syntax.Pos, v Value, ctx string, coerceM
 		}
 		return string(x), nil, nil
 	case *Attrs:
-		if f, ok := x.Get(symToString); ok {
-			r, err := ev.CallFunction(f.Value, []Value{x}, pos)
-			if err != nil {
-				return "", nil, err
-			}
-			return ev.coerceToString(pos, r, "while evaluating the result of the `__toString` attribute", coerceMore, copyToStore, true)
+		if s, c, ok, err := ev.tryAttrsToString(pos, x, coerceMore, copyToStore); ok || err != nil {
+			return s, c, err
 		}
 		if o, ok := x.Get(symOutPath); ok {
 			return ev.coerceToString(pos, o.Value, ctx, coerceMore, copyToStore, canonicalize)
@@ -440,4 +436,19 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// tryAttrsToString coerces a set through its __toString attribute, if it
+// has one (ok reports whether it had).
+func (ev *Evaluator) tryAttrsToString(pos syntax.Pos, a *Attrs, coerceMore, copyToStore bool) (string, Context, bool, error) {
+	f, ok := a.Get(symToString)
+	if !ok {
+		return "", nil, false, nil
+	}
+	r, err := ev.CallFunction(f.Value, []Value{a}, pos)
+	if err != nil {
+		return "", nil, true, err
+	}
+	s, c, err := ev.coerceToString(pos, r, "while evaluating the result of the `__toString` attribute", coerceMore, copyToStore, true)
+	return s, c, true, err
 }

@@ -69,15 +69,9 @@ func (ev *Evaluator) writeJSON(b *strings.Builder, v Value, pos syntax.Pos, stri
 	case Null:
 		b.WriteString("null")
 	case *Attrs:
-		if f, ok := x.Get(symToString); ok {
-			r, err := ev.CallFunction(f.Value, []Value{x}, pos)
-			if err != nil {
-				return err
-			}
-			s, c, err := ev.coerceToString(pos, r, "while evaluating the result of the `__toString` attribute", false, false, true)
-			if err != nil {
-				return err
-			}
+		if s, c, ok, err := ev.tryAttrsToString(pos, x, false, false); err != nil {
+			return err
+		} else if ok {
 			*ctx = ctx.Union(c)
 			return ev.writeJSONString(b, s)
 		}
