@@ -1,6 +1,7 @@
 // Command cairn is the Cairn binary. Under the names nix, nix-instantiate,
 // nix-build, nix-store, nix-shell, nix-env, nix-hash and
-// nix-collect-garbage it behaves as those commands.
+// nix-collect-garbage it behaves as those commands. It only wires: it
+// imports cli and nothing else of Cairn.
 package main
 
 import (
