@@ -24,6 +24,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
+	defer startProfiles()()
 	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	name := filepath.Base(args[0])
 	switch name {
