@@ -64,6 +64,17 @@ func (d Dir) Parse(s string) (StorePath, error) {
 	if !strings.HasPrefix(s, "/") {
 		return StorePath{}, errorf("path '%s' is not in the Nix store: not an absolute path", s)
 	}
+	// The usual case, "<dir>/<base>" with no slash in base, is clean
+	// already (base is too long to be "." or ".."): no need to clean it.
+	if dir := d.Path(); len(s) > len(dir)+HashLen && s[len(dir)] == '/' && s[:len(dir)] == dir &&
+		strings.IndexByte(s[len(dir)+1:], '/') < 0 {
+		return ParseBaseName(s[len(dir)+1:])
+	}
+	return d.parseClean(s)
+}
+
+// parseClean is Parse for an absolute path that may need cleaning.
+func (d Dir) parseClean(s string) (StorePath, error) {
 	c := path.Clean(s)
 	dir, base := path.Split(c)
 	if strings.TrimSuffix(dir, "/") != d.Path() || base == "" {
@@ -112,11 +123,15 @@ func (d Dir) SplitPath(s string) (StorePath, string, error) {
 func (d Dir) MakeStorePath(typ string, h nixhash.Hash, name string) (StorePath, error) {
 	var buf [256]byte // the usual fingerprint fits: no allocation
 	b := append(buf[:0], typ...)
+	return d.makeStorePath(appendTypedHash(b, h), name)
+}
+
+// appendTypedHash appends ":<algo>:<base16>" to a fingerprint.
+func appendTypedHash(b []byte, h nixhash.Hash) []byte {
 	b = append(b, ':')
 	b = append(b, h.Algo().String()...)
 	b = append(b, ':')
-	b = h.AppendEncode(b, nixhash.Base16)
-	return d.makeStorePath(b, name)
+	return h.AppendEncode(b, nixhash.Base16)
 }
 
 // MakeStorePathFromString is MakeStorePath with the hash already printed.
@@ -156,7 +171,10 @@ func OutputPathName(drvName, outputName string) string {
 // MakeOutputPath computes an input-addressed output path from the
 // derivation's modulo hash (Nix's makeOutputPath).
 func (d Dir) MakeOutputPath(outputName string, h nixhash.Hash, drvName string) (StorePath, error) {
-	return d.MakeStorePath("output:"+outputName, h, OutputPathName(drvName, outputName))
+	var buf [256]byte
+	b := append(buf[:0], "output:"...)
+	b = append(b, outputName...)
+	return d.makeStorePath(appendTypedHash(b, h), OutputPathName(drvName, outputName))
 }
 
 // References are the store paths a store object refers to, plus whether
@@ -169,15 +187,14 @@ type References struct {
 // IsEmpty reports whether there are no references at all.
 func (r References) IsEmpty() bool { return !r.Self && len(r.Others) == 0 }
 
-// makeType appends the references to a path type, in Nix's order (a
-// sorted set of full paths, then ":self").
-func (d Dir) makeType(typ string, refs References) string {
+// appendType appends a path type with its references to b, in Nix's
+// order (a sorted set of full paths, then ":self").
+func (d Dir) appendType(b []byte, typ string, refs References) []byte {
 	others := refs.Others
 	if !slices.IsSortedFunc(others, Compare) {
 		others = slices.Clone(others)
 		slices.SortFunc(others, Compare)
 	}
-	b := make([]byte, 0, len(typ)+len(others)*(len(d.Path())+50)+5)
 	b = append(b, typ...)
 	for i, r := range others {
 		if i > 0 && r == others[i-1] {
@@ -189,7 +206,15 @@ func (d Dir) makeType(typ string, refs References) string {
 	if refs.Self {
 		b = append(b, ":self"...)
 	}
-	return string(b)
+	return b
+}
+
+// makeTypedStorePath is MakeStorePath with the type and its references
+// printed straight into the fingerprint.
+func (d Dir) makeTypedStorePath(typ string, refs References, h nixhash.Hash, name string) (StorePath, error) {
+	var buf [1024]byte // room for a dozen references without allocating
+	b := d.appendType(buf[:0], typ, refs)
+	return d.makeStorePath(appendTypedHash(b, h), name)
 }
 
 // MakeTextPath computes the path of a text object such as a .drv file or
@@ -199,7 +224,7 @@ func (d Dir) MakeTextPath(name string, h nixhash.Hash, refs []StorePath) (StoreP
 	if h.Algo() != nixhash.SHA256 {
 		return StorePath{}, errorf("text store object '%s' must be hashed with sha256, not '%s'", name, h.Algo())
 	}
-	return d.MakeStorePath(d.makeType("text", References{Others: refs}), h, name)
+	return d.makeTypedStorePath("text", References{Others: refs}, h, name)
 }
 
 // MakeFixedOutputPath computes the path of content hashed with a file
@@ -220,7 +245,7 @@ func (d Dir) MakeFixedOutputPath(name string, m Method, h nixhash.Hash, refs Ref
 		return StorePath{}, errorf("fixed output path '%s': no hash", name)
 	}
 	if m == NAR && h.Algo() == nixhash.SHA256 {
-		return d.MakeStorePath(d.makeType("source", refs), h, name)
+		return d.makeTypedStorePath("source", refs, h, name)
 	}
 	if !refs.IsEmpty() {
 		return StorePath{}, errorf("fixed output derivation '%s' is not allowed to refer to other store paths.\n"+

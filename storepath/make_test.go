@@ -230,8 +230,8 @@ func TestReferencesOrder(t *testing.T) {
 		t.Errorf("reference order matters: %v %v %v", p1, p2, p3)
 	}
 	want := "source:/nix/store/0" + hashPart[1:] + "-b:/nix/store/" + hashPart + "-a:self"
-	if got := Default.makeType("source", References{Others: []StorePath{a, b}, Self: true}); got != want {
-		t.Errorf("makeType = %s, want %s", got, want)
+	if got := string(Default.appendType(nil, "source", References{Others: []StorePath{a, b}, Self: true})); got != want {
+		t.Errorf("appendType = %s, want %s", got, want)
 	}
 }
 

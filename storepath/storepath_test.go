@@ -229,3 +229,27 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+// TestParseFastPath checks that Parse's shortcut for clean paths agrees
+// with cleaning first, on paths near the shortcut's edges.
+func TestParseFastPath(t *testing.T) {
+	for _, s := range []string{
+		"/nix/store/" + hashPart + "-a",
+		"/nix/store/" + hashPart + "-a.drv",
+		"/nix/store/" + hashPart,
+		"/nix/store/" + hashPart + "x",
+		"/nix/store/" + hashPart + "-a/",
+		"/nix/store/" + hashPart + "-a/b",
+		"/nix/store//" + hashPart + "-a",
+		"/nix/storex/" + hashPart + "-a",
+		"/nix/store/" + hashPart[:31] + "e-a",
+		"/nix/store/" + hashPart + "-..",
+		"/nix/store/.." + hashPart + "-a",
+	} {
+		p1, err1 := Default.Parse(s)
+		p2, err2 := Default.parseClean(s)
+		if p1 != p2 || (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Error() != err2.Error()) {
+			t.Errorf("Parse(%q) = %v, %v; cleaned first: %v, %v", s, p1, err1, p2, err2)
+		}
+	}
+}
