@@ -38,6 +38,7 @@ func (ev *Evaluator) callFunction(fn Value, args []Value, pos syntax.Pos) (Value
 			// Curried functions take the following arguments without
 			// building the closures in between (see evalCall).
 			l, cenv := f.Fn, f.Env
+			var chain callChain
 			for {
 				ev.Stats.Calls++
 				env, err := ev.bindLambda(l, cenv, args[0], pos)
@@ -46,10 +47,13 @@ func (ev *Evaluator) callFunction(fn Value, args []Value, pos syntax.Pos) (Value
 				}
 				args = args[1:]
 				if inner, ok := l.Body.(*syntax.Lambda); ok && len(args) > 0 {
+					chain.enter(ev, l, env)
 					l, cenv = inner, env
 					continue
 				}
+				kept := ev.envsKept
 				v, err := ev.evalLambdaBody(l, env, pos)
+				chain.done(ev, l, env, kept)
 				if err != nil {
 					return nil, err
 				}
@@ -132,7 +136,12 @@ func (ev *Evaluator) callLambda(c *Closure, arg Value, pos syntax.Pos) (Value, e
 	if err != nil {
 		return nil, err
 	}
-	return ev.evalLambdaBody(c.Fn, env, pos)
+	kept := ev.envsKept
+	v, err := ev.evalLambdaBody(c.Fn, env, pos)
+	if !c.Fn.KeepsEnv && kept == ev.envsKept {
+		ev.releaseEnv(env, c.Fn)
+	}
+	return v, err
 }
 
 // bindLambda makes the environment of a call of l (closed over cenv) with
@@ -142,7 +151,7 @@ func (ev *Evaluator) bindLambda(l *syntax.Lambda, cenv *Env, arg Value, pos synt
 	if l.Arg != syntax.NoSymbol {
 		n++
 	}
-	env := newEnv(cenv, n)
+	env := ev.newCallEnv(cenv, n)
 	if l.Formals == nil {
 		env.Set(0, arg)
 	} else {
@@ -234,10 +243,10 @@ func (ev *Evaluator) callFunction1(fn Value, arg Value, pos syntax.Pos) (Value, 
 	return ev.CallFunction(f, []Value{arg}, pos)
 }
 
-// argBuf returns room for n builtin arguments, carved from a shared slab
-// so that calling a builtin costs no allocation of its own. Builtins never
-// keep their argument slice (only the values in it), so the slab can be
-// handed out without reuse and left to the collector.
+// argBuf returns room for n builtin arguments on a stack shared by the
+// evaluator's builtin calls, so that calling a builtin costs no allocation
+// of its own. Builtins never keep their argument slice (only the values in
+// it), so the room is given back with releaseArgs when the call returns.
 func (ev *Evaluator) argBuf(n int) []Value {
 	if len(ev.argSlab)+n > cap(ev.argSlab) {
 		ev.argSlab = make([]Value, 0, max(256, n))
@@ -245,4 +254,102 @@ func (ev *Evaluator) argBuf(n int) []Value {
 	i := len(ev.argSlab)
 	ev.argSlab = ev.argSlab[:i+n]
 	return ev.argSlab[i : i+n : i+n]
+}
+
+// releaseArgs gives back what argBuf returned, clearing it so the stack
+// keeps nothing alive. Calls nest, so args is normally the top of the
+// stack; when a new slab was started meanwhile, the old room is simply left
+// to the collector.
+func (ev *Evaluator) releaseArgs(args []Value) {
+	clear(args)
+	top := len(ev.argSlab) - len(args)
+	if len(args) > 0 && top >= 0 && &ev.argSlab[top] == &args[0] {
+		ev.argSlab = ev.argSlab[:top]
+	}
+}
+
+// Pooled call environments. A call of a function whose body cannot keep
+// its environment (syntax.Lambda.KeepsEnv is false) gives the environment
+// back when the body has been evaluated, and the next call reuses it:
+// small functions called in bulk (sort comparators, filter predicates,
+// fold operators) then allocate no environment at all.
+
+// pooledEnvMax is the largest environment kept for reuse; newEnv has
+// fixed layouts up to this size.
+const pooledEnvMax = 5
+
+// newCallEnv returns an environment of n empty slots below up, reusing a
+// released one when there is one.
+func (ev *Evaluator) newCallEnv(up *Env, n int) *Env {
+	k := max(n, 1)
+	if k <= pooledEnvMax {
+		if free := ev.envPool[k]; len(free) > 0 {
+			e := free[len(free)-1]
+			ev.envPool[k] = free[:len(free)-1]
+			e.Up = up
+			return e
+		}
+	}
+	return newEnv(up, n)
+}
+
+// releaseEnv gives back the environment of a finished call of l.
+func (ev *Evaluator) releaseEnv(e *Env, l *syntax.Lambda) {
+	n := len(l.Formals.ItemsOrNil())
+	if l.Arg != syntax.NoSymbol {
+		n++
+	}
+	k := max(n, 1)
+	if k > pooledEnvMax {
+		return
+	}
+	if poisonReleasedEnvs {
+		poisonEnv(e, k)
+		return
+	}
+	e.Up = nil
+	for i := range k {
+		e.Set(i, nil)
+	}
+	ev.envPool[k] = append(ev.envPool[k], e)
+}
+
+// callChain follows one call of a curried function (a: b: ...) entered
+// without building the closures in between: when the innermost body cannot
+// keep its environment, the outer ones are only reachable through it and
+// are released with it. A formal's default could be suspended over an
+// outer environment, so functions with formals end the chain.
+type callChain struct {
+	kept int // ev.envsKept when the chain started
+	envs [3]*Env
+	lams [3]*syntax.Lambda
+	n    int
+	lost bool
+}
+
+// enter records the environment of an outer function of the chain.
+func (c *callChain) enter(ev *Evaluator, l *syntax.Lambda, env *Env) {
+	if c.n == 0 {
+		c.kept = ev.envsKept
+	}
+	if l.Formals != nil || c.n == len(c.envs) {
+		c.lost = true
+		return
+	}
+	c.envs[c.n], c.lams[c.n] = env, l
+	c.n++
+}
+
+// done releases the chain's environments after the body of l (the
+// innermost function) was evaluated in env, and starts a new chain.
+func (c *callChain) done(ev *Evaluator, l *syntax.Lambda, env *Env, kept int) {
+	if !l.KeepsEnv && kept == ev.envsKept {
+		ev.releaseEnv(env, l)
+		if !c.lost && (c.n == 0 || c.kept == ev.envsKept) {
+			for i := range c.n {
+				ev.releaseEnv(c.envs[i], c.lams[i])
+			}
+		}
+	}
+	*c = callChain{}
 }

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"os"
 	"reflect"
 	"sync"
 	"unsafe"
@@ -85,4 +86,19 @@ func envOf(up *Env, vals []Value) *Env {
 		e.Set(i, v)
 	}
 	return e
+}
+
+// poisonReleasedEnvs (CAIRN_POISON_ENVS=1) makes released call
+// environments unusable instead of reusing them: any later read of one of
+// their variables panics. It checks syntax.Lambda.KeepsEnv's analysis on
+// real code (the language suite, nixpkgs lib).
+var poisonReleasedEnvs = os.Getenv("CAIRN_POISON_ENVS") == "1"
+
+var poisoned = &Thunk{state: thunkPoisoned}
+
+func poisonEnv(e *Env, n int) {
+	e.Up = nil
+	for i := range n {
+		e.Set(i, poisoned)
+	}
 }

@@ -24,6 +24,8 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 		return t.val, nil
 	case thunkBlackhole:
 		return nil, ev.Errorf(InfiniteRecursionErr, pos, "infinite recursion encountered")
+	case thunkPoisoned:
+		panic("eval: a released environment was used (syntax.Lambda.KeepsEnv is wrong)")
 	case thunkFailed:
 		// A fresh copy each time, so frames added now do not leak into
 		// later failures (Nix 2.34's memoised errors).
@@ -771,11 +773,21 @@ func (ev *Evaluator) evalCall(e *syntax.Call, fn Value, env *Env) (Value, error)
 // applyArgs is evalCall's work, with the call depth already counted.
 func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error) {
 	if op, ok := fn.(*PrimOp); ok && op.Arity == len(e.Args) {
+		if e.StrictArgs {
+			return ev.callStrictArgs(op, e, env)
+		}
 		args := ev.argBuf(len(e.Args))
 		for i, a := range e.Args {
 			args[i] = ev.thunk(a, env)
 		}
-		return ev.callPrimOp(op, args, e.P)
+		v, err := ev.callPrimOp(op, args, e.P)
+		ev.releaseArgs(args)
+		return v, err
+	}
+	if e.StrictArgs {
+		// Bind expected a builtin that takes its arguments evaluated, and
+		// so that they are not suspended over env: keep env from reuse.
+		ev.envsKept++
 	}
 	cur := fn
 	// A curried function given several arguments (a: b: ...) is entered
@@ -783,6 +795,7 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 	// function the previous argument returned.
 	var lam *syntax.Lambda
 	var lenv *Env
+	var chain callChain
 	for i, a := range e.Args {
 		var l *syntax.Lambda
 		var cenv *Env
@@ -803,10 +816,13 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 			return nil, err
 		}
 		if inner, ok := l.Body.(*syntax.Lambda); ok && i+1 < len(e.Args) {
+			chain.enter(ev, l, callEnv)
 			lam, lenv = inner, callEnv
 			continue
 		}
+		kept := ev.envsKept
 		v, err := ev.evalLambdaBody(l, callEnv, e.P)
+		chain.done(ev, l, callEnv, kept)
 		if err != nil {
 			return nil, err
 		}
@@ -818,4 +834,33 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 		}
 	}
 	return cur, nil
+}
+
+// callStrictArgs calls a builtin that forces both its arguments first
+// (syntax.Call.StrictArgs), evaluating the arguments in order instead of
+// suspending them: the same work in the same order, without the thunks.
+// A variable is forced as the builtin would force it, so errors
+// (infinite recursion included) read the same.
+func (ev *Evaluator) callStrictArgs(op *PrimOp, e *syntax.Call, env *Env) (Value, error) {
+	args := ev.argBuf(len(e.Args))
+	for i, a := range e.Args {
+		var v Value
+		var err error
+		if x, ok := a.(*syntax.Var); ok && x.FromWith == nil {
+			v, err = ev.Force(ev.thunk(a, env), syntax.NoPos)
+		} else if err = ev.step(syntax.NoPos); err == nil {
+			v, err = ev.eval(a, env)
+		}
+		if err != nil {
+			ev.releaseArgs(args)
+			if !op.NoTrace {
+				asError(ev, err).AddTracef(e.P, "while calling the '%s' builtin", op.Name)
+			}
+			return nil, err
+		}
+		args[i] = v
+	}
+	v, err := ev.callPrimOp(op, args, e.P)
+	ev.releaseArgs(args)
+	return v, err
 }

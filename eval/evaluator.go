@@ -64,6 +64,11 @@ type Evaluator struct {
 	callDepth int
 	steps     int64
 	argSlab   []Value
+	envPool   [pooledEnvMax + 1][]*Env
+	// envsKept counts the times an environment was captured against
+	// syntax.Lambda.KeepsEnv's expectation; a call whose body saw it
+	// change does not release its environment.
+	envsKept  int
 	fileCache map[string]Value
 	Stats     Stats
 

@@ -274,6 +274,7 @@ const (
 	thunkBlackhole
 	thunkDone
 	thunkFailed
+	thunkPoisoned // a variable of a released environment (see poisonReleasedEnvs)
 )
 
 // failure is a failed thunk's error, kept in its val.

@@ -182,6 +182,11 @@ type Lambda struct {
 	Formals *Formals
 	Body    Expr
 	Name    Symbol
+	// KeepsEnv is set by Bind when a call's environment may outlive the
+	// call: the body or a formal's default can build a thunk, a function
+	// or a scope over it. When it is false the evaluator may reuse the
+	// environment once the body has been evaluated.
+	KeepsEnv bool
 }
 
 // Call is a function application with one or more arguments.
@@ -189,6 +194,12 @@ type Call struct {
 	P    Pos
 	Fn   Expr
 	Args []Expr
+	// StrictArgs is set by Bind when Fn is one of the arithmetic builtins
+	// the parser calls for -, *, / and < (__sub, __mul, __div,
+	// __lessThan) as found in the base scope: they force both arguments
+	// at once, so the evaluator may evaluate the arguments instead of
+	// suspending them.
+	StrictArgs bool
 }
 
 // Let is `let binds in body`.

@@ -94,11 +94,13 @@ func (b *binder) expr(e Expr, s *Scope) {
 			}
 		}
 		b.expr(e.Body, inner)
+		e.KeepsEnv = lambdaKeepsEnv(e)
 	case *Call:
 		b.expr(e.Fn, s)
 		for _, a := range e.Args {
 			b.expr(a, s)
 		}
+		e.StrictArgs = isStrictBuiltinCall(e, s)
 	case *Let:
 		finishAttrs(e.Attrs)
 		inner := recScope(e.Attrs, s)
