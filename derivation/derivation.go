@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
@@ -156,6 +157,17 @@ func (d *Derivation) OutputNames() []string {
 	return slices.Sorted(maps.Keys(d.Outputs))
 }
 
+// appendOutputNames appends the output names, sorted, to dst; given a
+// small array of the caller's, the usual few names need no allocation.
+func (d *Derivation) appendOutputNames(dst []string) []string {
+	n := len(dst)
+	for name := range d.Outputs {
+		dst = append(dst, name)
+	}
+	slices.Sort(dst[n:])
+	return dst
+}
+
 // IsBuiltin reports whether the builder is built into Nix ("builtin:...").
 func (d *Derivation) IsBuiltin() bool {
 	return len(d.Builder) >= 8 && d.Builder[:8] == "builtin:"
@@ -212,7 +224,8 @@ func (d *Derivation) Type() (Type, error) {
 	}
 	var ty Type
 	var floatAlgo nixhash.Algorithm
-	for _, name := range d.OutputNames() {
+	var names [4]string
+	for _, name := range d.appendOutputNames(names[:0]) {
 		o := d.Outputs[name]
 		var t Type
 		switch o.Kind {
@@ -304,6 +317,44 @@ func (s OutputSet) clone() OutputSet {
 // re-encoded as Nix encodes it. It fails only if "__json" is not a JSON
 // object.
 func (d *Derivation) Canonicalize() error {
+	if !d.inputsCanonical() {
+		d.canonicalizeInputs()
+	}
+	if js, ok := d.Env[StructuredAttrsVar]; ok {
+		v, err := parseJSONObject(js)
+		if err != nil {
+			return fmt.Errorf("derivation %q: %s: %w", d.Name, StructuredAttrsVar, err)
+		}
+		d.Env[StructuredAttrsVar] = string(appendJSON(nil, v, -1, 0))
+	}
+	return nil
+}
+
+// inputsCanonical reports whether the inputs are in canonical form
+// already, as evaluation makes them: then they need no copying.
+func (d *Derivation) inputsCanonical() bool {
+	for i, in := range d.InputDrvs {
+		if i > 0 && storepath.Compare(d.InputDrvs[i-1].Path, in.Path) >= 0 {
+			return false
+		}
+		if in.DynamicOutputs != nil || !strictlySorted(in.Outputs, strings.Compare) {
+			return false
+		}
+	}
+	return strictlySorted(d.InputSrcs, storepath.Compare)
+}
+
+// strictlySorted reports whether s is sorted without duplicates.
+func strictlySorted[E any](s []E, cmp func(a, b E) int) bool {
+	for i := 1; i < len(s); i++ {
+		if cmp(s[i-1], s[i]) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *Derivation) canonicalizeInputs() {
 	merged := make(map[storepath.StorePath]int, len(d.InputDrvs))
 	var ins []InputDrv
 	for _, in := range d.InputDrvs {
@@ -320,14 +371,6 @@ func (d *Derivation) Canonicalize() error {
 	slices.SortFunc(ins, func(a, b InputDrv) int { return storepath.Compare(a.Path, b.Path) })
 	d.InputDrvs = ins
 	d.InputSrcs = sortPaths(d.InputSrcs)
-	if js, ok := d.Env[StructuredAttrsVar]; ok {
-		v, err := parseJSONObject(js)
-		if err != nil {
-			return fmt.Errorf("derivation %q: %s: %w", d.Name, StructuredAttrsVar, err)
-		}
-		d.Env[StructuredAttrsVar] = string(appendJSON(nil, v, -1, 0))
-	}
-	return nil
 }
 
 // union merges two output sets.

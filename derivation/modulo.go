@@ -52,9 +52,16 @@ type Hasher struct {
 	// input derivations, once per path.
 	Read func(drvPath storepath.StorePath) (*Derivation, error)
 
-	mu   sync.Mutex
-	memo map[storepath.StorePath]HashModulo
+	mu sync.Mutex
+	// An evaluation remembers one result per derivation it instantiates,
+	// nearly all regular: those are kept as a bare sha256 keyed by the
+	// path's digest (which commits to its name), a few dozen bytes each;
+	// the other kinds in full.
+	regular map[[storepath.DigestSize]byte][sha256Size]byte
+	other   map[storepath.StorePath]HashModulo
 }
+
+const sha256Size = 32
 
 // HashInput computes what d contributes to the derivations that depend
 // on it (Nix's hashInput): its output paths stay in the hashed text.
@@ -82,13 +89,9 @@ func (h *Hasher) HashInput(d *Derivation) (HashModulo, error) {
 	if d, err = d.hashable(); err != nil {
 		return HashModulo{}, err
 	}
-	inputs, ok, err := h.moduloInputs(d)
+	hash, ok, err := h.hashModulo(d, false)
 	if err != nil || !ok {
 		return HashModulo{Kind: ModuloDeferred}, err
-	}
-	hash, err := d.hashATerm(h.Dir, printOptions{modulo: true, inputs: inputs})
-	if err != nil {
-		return HashModulo{}, err
 	}
 	return HashModulo{Kind: ModuloRegular, Hash: hash}, nil
 }
@@ -101,21 +104,42 @@ func (h *Hasher) Remember(p storepath.StorePath, d *Derivation) error {
 	if err != nil {
 		return err
 	}
-	h.mu.Lock()
-	if h.memo == nil {
-		h.memo = map[storepath.StorePath]HashModulo{}
-	}
-	h.memo[p] = m
-	h.mu.Unlock()
+	h.memoize(p, m)
 	return nil
+}
+
+func (h *Hasher) memoize(p storepath.StorePath, m HashModulo) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m.Kind == ModuloRegular && m.Hash.Algo() == nixhash.SHA256 {
+		if h.regular == nil {
+			h.regular = map[[storepath.DigestSize]byte][sha256Size]byte{}
+		}
+		var sum [sha256Size]byte
+		m.Hash.CompressInto(sum[:]) // a sha256 folded to its own size: a copy
+		h.regular[p.Digest()] = sum
+		return
+	}
+	if h.other == nil {
+		h.other = map[storepath.StorePath]HashModulo{}
+	}
+	h.other[p] = m
+}
+
+func (h *Hasher) memoized(p storepath.StorePath) (HashModulo, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if sum, ok := h.regular[p.Digest()]; ok {
+		hash, _ := nixhash.FromBytes(nixhash.SHA256, sum[:])
+		return HashModulo{Kind: ModuloRegular, Hash: hash}, true
+	}
+	m, ok := h.other[p]
+	return m, ok
 }
 
 // inputHash returns the memoized HashInput of the derivation at p.
 func (h *Hasher) inputHash(p storepath.StorePath) (HashModulo, error) {
-	h.mu.Lock()
-	m, ok := h.memo[p]
-	h.mu.Unlock()
-	if ok {
+	if m, ok := h.memoized(p); ok {
 		return m, nil
 	}
 	if h.Read == nil {
@@ -125,25 +149,21 @@ func (h *Hasher) inputHash(p storepath.StorePath) (HashModulo, error) {
 	if err != nil {
 		return HashModulo{}, fmt.Errorf("reading input derivation %s: %w", h.Dir.Print(p), err)
 	}
-	m, err = h.HashInput(d)
+	m, err := h.HashInput(d)
 	if err != nil {
 		return HashModulo{}, fmt.Errorf("input derivation %s: %w", h.Dir.Print(p), err)
 	}
-	h.mu.Lock()
-	if h.memo == nil {
-		h.memo = map[storepath.StorePath]HashModulo{}
-	}
-	h.memo[p] = m
-	h.mu.Unlock()
+	h.memoize(p, m)
 	return m, nil
 }
 
-// moduloInputs replaces each input derivation by its hash. Inputs that
-// hash alike are merged, their wanted outputs united: two different
-// fetchers of the same content are one input modulo. ok is false when
-// some input is deferred.
-func (h *Hasher) moduloInputs(d *Derivation) (inputs []atermInput, ok bool, err error) {
-	inputs = make([]atermInput, 0, len(d.InputDrvs))
+// moduloInputs replaces each input derivation by its hash, into inputs
+// (reused, with the output lists of its entries). Inputs that hash alike
+// are merged, their wanted outputs united: two different fetchers of the
+// same content are one input modulo. ok is false when some input is
+// deferred. The list is returned even then, to keep its room.
+func (h *Hasher) moduloInputs(d *Derivation, inputs []atermInput) (_ []atermInput, ok bool, err error) {
+	inputs = inputs[:0]
 	// add unites outputs into the entry for hash k (few inputs: a scan).
 	add := func(k nixhash.Hash, outs ...string) {
 		for i := range inputs {
@@ -152,27 +172,32 @@ func (h *Hasher) moduloInputs(d *Derivation) (inputs []atermInput, ok bool, err 
 				return
 			}
 		}
+		if n := len(inputs); n < cap(inputs) {
+			inputs = inputs[:n+1]
+			inputs[n] = atermInput{hash: k, set: OutputSet{Outputs: append(inputs[n].set.Outputs[:0], outs...)}}
+			return
+		}
 		inputs = append(inputs, atermInput{hash: k, set: OutputSet{Outputs: slices.Clone(outs)}})
 	}
 	for _, in := range d.InputDrvs {
 		if len(in.DynamicOutputs) > 0 {
 			// Dynamic derivations must be built and resolved first.
-			return nil, false, nil
+			return inputs, false, nil
 		}
 		m, err := h.inputHash(in.Path)
 		if err != nil {
-			return nil, false, err
+			return inputs, false, err
 		}
 		switch m.Kind {
 		case ModuloDeferred:
-			return nil, false, nil
+			return inputs, false, nil
 		case ModuloRegular:
 			add(m.Hash, in.Outputs...)
 		case ModuloFixed:
 			for _, out := range in.Outputs {
 				oh, found := m.OutputHashes[out]
 				if !found {
-					return nil, false, fmt.Errorf("no hash for output '%s' of derivation '%s'", out, d.Name)
+					return inputs, false, fmt.Errorf("no hash for output '%s' of derivation '%s'", out, d.Name)
 				}
 				// A fixed output stands for a derivation with one output "out".
 				add(oh, "out")
@@ -181,11 +206,28 @@ func (h *Hasher) moduloInputs(d *Derivation) (inputs []atermInput, ok bool, err 
 	}
 	slices.SortFunc(inputs, func(a, b atermInput) int { return nixhash.Compare(a.hash, b.hash) })
 	for i := range inputs {
-		outs := inputs[i].set.Outputs // a copy of add's own
+		outs := inputs[i].set.Outputs // add's own copy
 		slices.Sort(outs)
 		inputs[i].set.Outputs = slices.Compact(outs)
 	}
 	return inputs, true, nil
+}
+
+// hashModulo is the sha256 of d's modulo form, with or without its
+// outputs masked, printed with pooled buffers. ok is false when some
+// input is deferred.
+func (h *Hasher) hashModulo(d *Derivation, maskOutputs bool) (hash nixhash.Hash, ok bool, err error) {
+	buf := atermPool.Get().(*atermBuf)
+	defer atermPool.Put(buf)
+	buf.inputs, ok, err = h.moduloInputs(d, buf.inputs)
+	if err != nil || !ok {
+		return nixhash.Hash{}, false, err
+	}
+	buf.b, err = d.appendATermKeys(buf.b[:0], h.Dir, printOptions{maskOutputs: maskOutputs, modulo: true, inputs: buf.inputs}, &buf.keys)
+	if err != nil {
+		return nixhash.Hash{}, false, err
+	}
+	return nixhash.Sum(nixhash.SHA256, buf.b), true, nil
 }
 
 // UnparseModulo returns the text whose sha256 is d's own hash modulo:
@@ -199,7 +241,7 @@ func (h *Hasher) UnparseModulo(d *Derivation) (text []byte, ok bool, err error) 
 	if d, err = d.hashable(); err != nil {
 		return nil, false, err
 	}
-	inputs, ok, err := h.moduloInputs(d)
+	inputs, ok, err := h.moduloInputs(d, nil)
 	if err != nil || !ok {
 		return nil, false, err
 	}
@@ -217,12 +259,7 @@ func (h *Hasher) Hash(d *Derivation) (hash nixhash.Hash, ok bool, err error) {
 	if d, err = d.hashable(); err != nil {
 		return nixhash.Hash{}, false, err
 	}
-	inputs, ok, err := h.moduloInputs(d)
-	if err != nil || !ok {
-		return nixhash.Hash{}, false, err
-	}
-	hash, err = d.hashATerm(h.Dir, printOptions{maskOutputs: true, modulo: true, inputs: inputs})
-	return hash, err == nil, err
+	return h.hashModulo(d, true)
 }
 
 // checkModuloOutputs fails unless all outputs are input-addressed.
@@ -298,7 +335,8 @@ func (h *Hasher) outputPaths(d *Derivation, fillIn bool) error {
 		}
 		return nil
 	}
-	for _, name := range d.OutputNames() {
+	var names [4]string
+	for _, name := range d.appendOutputNames(names[:0]) {
 		o := d.Outputs[name]
 		switch o.Kind {
 		case CAFixed:

@@ -108,26 +108,15 @@ func (d *Derivation) AppendATerm(b []byte, dir storepath.Dir) ([]byte, error) {
 	return d.appendATerm(b, dir, printOptions{})
 }
 
-// atermBuf is a reusable print buffer, with room for sorting keys.
+// atermBuf is a reusable print buffer, with room for sorting keys and
+// for the inputs of the modulo form.
 type atermBuf struct {
-	b    []byte
-	keys []string
+	b      []byte
+	keys   []string
+	inputs []atermInput
 }
 
 var atermPool = sync.Pool{New: func() any { return new(atermBuf) }}
-
-// hashATerm is the sha256 of the ATerm printed with opt, printed into a
-// pooled buffer.
-func (d *Derivation) hashATerm(dir storepath.Dir, opt printOptions) (nixhash.Hash, error) {
-	buf := atermPool.Get().(*atermBuf)
-	defer atermPool.Put(buf)
-	var err error
-	buf.b, err = d.appendATermKeys(buf.b[:0], dir, opt, &buf.keys)
-	if err != nil {
-		return nixhash.Hash{}, err
-	}
-	return nixhash.Sum(nixhash.SHA256, buf.b), nil
-}
 
 func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, opt printOptions) ([]byte, error) {
 	var keys []string
