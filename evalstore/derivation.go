@@ -326,13 +326,19 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 		ignoreNulls = on
 	}
 
-	b := &drvBuilder{ev: ev, name: name, outputs: []string{"out"},
-		d: &derivation.Derivation{Name: name, Env: map[string]string{}, Outputs: map[string]derivation.Output{}}}
+	s := g.getScratch()
+	defer g.putScratch(s)
+	b := &s.b
+	*b = drvBuilder{ev: ev, name: name, outputs: append(b.outputs[:0], "out"), d: &s.d}
+	b.d.Name = name
 	var jsonObj map[string]any
 	if structured {
 		jsonObj = map[string]any{}
 	}
-	for _, at := range attrs.Sorted() {
+	// Nix's order: by name.
+	s.attrs = append(s.attrs[:0], attrs.All()...)
+	slices.SortFunc(s.attrs, func(x, y eval.Attr) int { return strings.Compare(x.Name.String(), y.Name.String()) })
+	for _, at := range s.attrs {
 		if at.Name == symIgnoreNulls {
 			continue
 		}
@@ -349,7 +355,7 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 		d.Env[derivation.StructuredAttrsVar] = string(text)
 	}
 
-	if err := g.addInputs(ev, d, b.ctx); err != nil {
+	if err := g.addInputs(ev, s, b.ctx); err != nil {
 		return nil, err
 	}
 
@@ -419,49 +425,102 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 	if err := d.Canonicalize(); err != nil {
 		return nil, g.wrap(ev, err)
 	}
-	drvPath, err := g.writeDerivation(d)
+	drvPath, err := g.writeDerivation(s)
 	if err != nil {
 		return nil, g.wrap(ev, err)
 	}
 	// Dependent derivations need only d's hash modulo; d itself is kept
-	// only if that cannot be computed now, for the error to come when d
-	// is used, as before.
+	// (a copy: d is scratch) only if that cannot be computed now, for the
+	// error to come when d is used, as before.
 	if err := g.hasher.Remember(drvPath, d); err != nil {
-		g.drvs[drvPath] = d
+		g.drvs[drvPath] = d.Clone()
 	}
 
-	full := g.dir.Print(drvPath)
-	res := eval.NewAttrsBuilder(1+len(d.Outputs)).Set("drvPath", eval.StrCtx(full, eval.Context{"=" + full}))
-	for _, o := range d.OutputNames() {
-		s, err := g.outputString(ev, d, drvPath, o)
+	// The context element "=<path>" and the path are one string.
+	s.text = g.dir.AppendPrint(append(s.text[:0], '='), drvPath)
+	eq := string(s.text)
+	full := eq[1:]
+	res := eval.NewAttrsBuilder(1+len(d.Outputs)).Set("drvPath", eval.StrCtx(full, eval.Context{eq}))
+	names := append(s.names[:0], b.outputs...)
+	slices.Sort(names)
+	s.names = names
+	for _, o := range names {
+		str, err := g.outputString(ev, d, drvPath, o)
 		if err != nil {
 			return nil, err
 		}
-		res.Set(o, eval.StrCtx(s, eval.Context{"!" + o + "!" + full}))
+		res.Set(o, eval.StrCtx(str, eval.Context{"!" + o + "!" + full}))
 	}
 	return res.Build(), nil
 }
 
-// writeDerivation computes the .drv path of d (canonical already) and,
-// unless read-only, writes it.
-func (g *IO) writeDerivation(d *derivation.Derivation) (storepath.StorePath, error) {
+// drvScratch is what one derivationStrict builds in. Nothing keeps the
+// derivation once its paths are known, so its maps and slices are
+// reused by the next call; calls nest (an attribute's value may
+// instantiate another derivation), so IO keeps one per depth.
+type drvScratch struct {
+	b     drvBuilder
+	d     derivation.Derivation
+	attrs []eval.Attr
+	names []string
+	srcs  []storepath.StorePath // room for d.InputSrcs
+	want  []wantedInput
+	refs  []storepath.StorePath
+	text  []byte
+}
+
+func (g *IO) getScratch() *drvScratch {
+	if n := len(g.scratch); n > 0 {
+		s := g.scratch[n-1]
+		g.scratch = g.scratch[:n-1]
+		return s
+	}
+	return &drvScratch{d: derivation.Derivation{Env: map[string]string{}, Outputs: map[string]derivation.Output{}}}
+}
+
+// putScratch empties s for reuse, dropping what it refers to.
+func (g *IO) putScratch(s *drvScratch) {
+	d := &s.d
+	if cap(d.InputSrcs) > cap(s.srcs) {
+		s.srcs = d.InputSrcs[:0]
+	}
+	clear(d.Env)
+	clear(d.Outputs)
+	clear(d.Args)
+	*d = derivation.Derivation{Env: d.Env, Outputs: d.Outputs, InputDrvs: d.InputDrvs[:0], Args: d.Args[:0]}
+	clear(s.attrs)
+	s.attrs = s.attrs[:0]
+	s.b = drvBuilder{outputs: s.b.outputs[:0]}
+	g.scratch = append(g.scratch, s)
+}
+
+// writeDerivation computes the .drv path of s.d (canonical already)
+// and, unless read-only, writes it.
+func (g *IO) writeDerivation(s *drvScratch) (storepath.StorePath, error) {
+	d := &s.d
 	// The text is printed into a reused buffer: read-only mode only
 	// hashes it.
-	text, err := d.AppendATerm(g.atermBuf[:0], g.dir)
+	text, err := d.AppendATerm(s.text[:0], g.dir)
 	if err != nil {
 		return storepath.StorePath{}, err
 	}
-	g.atermBuf = text
-	refs := make([]storepath.StorePath, 0, len(d.InputSrcs)+len(d.InputDrvs))
-	refs = append(refs, d.InputSrcs...)
+	s.text = text
+	// The references, merged in order from the two sorted lists, so
+	// that the path computation need not sort a copy.
+	refs, srcs := s.refs[:0], d.InputSrcs
 	for _, in := range d.InputDrvs {
+		for len(srcs) > 0 && storepath.Compare(srcs[0], in.Path) < 0 {
+			refs, srcs = append(refs, srcs[0]), srcs[1:]
+		}
 		refs = append(refs, in.Path)
 	}
+	refs = append(refs, srcs...)
+	s.refs = refs
 	name := d.Name + storepath.DrvExtension
 	if g.readOnly || g.store == nil {
 		return g.dir.MakeTextPath(name, nixhash.Sum(nixhash.SHA256, text), refs)
 	}
-	return g.addText(name, string(text), refs)
+	return g.addText(name, string(text), slices.Clone(refs))
 }
 
 // outputString is an output's path, or for an output whose path is not
@@ -472,6 +531,12 @@ func (g *IO) outputString(ev *eval.Evaluator, d *derivation.Derivation, drvPath 
 		return "", g.wrap(ev, err)
 	}
 	if ok {
+		// The output's variable holds the path already (Nix's checks
+		// made sure): share its string rather than print another.
+		var buf [256]byte
+		if v := d.Env[output]; string(g.dir.AppendPrint(buf[:0], p)) == v {
+			return v, nil
+		}
 		return g.dir.Print(p), nil
 	}
 	if err := requireFeature(ev, "ca-derivations", ""); err != nil {
@@ -481,23 +546,67 @@ func (g *IO) outputString(ev *eval.Evaluator, d *derivation.Derivation, drvPath 
 	return "/" + nixhash.SumString(nixhash.SHA256, text).Encode(nixhash.Nix32), nil
 }
 
+// wantedInput is an input derivation output that a context asks for.
+type wantedInput struct {
+	path storepath.StorePath
+	out  string
+	any  bool // out names an output (a closure's drv may have none)
+}
+
 // addInputs turns the string context of the attributes into the inputs
-// of d: plain paths are input sources, derivation outputs input
+// of s.d: plain paths are input sources, derivation outputs input
 // derivations, and a whole derivation ("=" elements, from drvPath) brings
 // its whole closure, as sources and with all outputs.
-func (g *IO) addInputs(ev *eval.Evaluator, d *derivation.Derivation, ctx eval.Context) error {
+func (g *IO) addInputs(ev *eval.Evaluator, s *drvScratch, ctx eval.Context) error {
+	// The result does not depend on the order of the elements, only
+	// which error comes first does: Nix's order is only needed then.
+	if err := g.gatherInputs(ev, s, ctx); err != nil {
+		if err2 := g.gatherInputs(ev, s, eval.SortContextNixOrder(ctx)); err2 != nil {
+			return err2
+		}
+		return err
+	}
+	d := &s.d
 	// Gathered as lists, then sorted and merged: cheaper than sets for
 	// the few elements a context has.
-	type wanted struct {
-		path storepath.StorePath
-		out  string
-		any  bool // out names an output (a closure's drv may have none)
+	srcs, drvs := s.srcs, s.want
+	slices.SortFunc(srcs, storepath.Compare)
+	d.InputSrcs = slices.Compact(srcs)
+	slices.SortFunc(drvs, func(a, b wantedInput) int {
+		if c := storepath.Compare(a.path, b.path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.out, b.out)
+	})
+	ins := d.InputDrvs[:0]
+	for i, w := range drvs {
+		if i == 0 || w.path != drvs[i-1].path {
+			// Reuse the room of an earlier derivation's entry.
+			var outs []string
+			if n := len(ins); n < cap(ins) {
+				outs = ins[:n+1][n].Outputs[:0]
+			}
+			ins = append(ins, derivation.InputDrv{Path: w.path, OutputSet: derivation.OutputSet{Outputs: outs}})
+		}
+		in := &ins[len(ins)-1]
+		if w.any && (len(in.Outputs) == 0 || in.Outputs[len(in.Outputs)-1] != w.out) {
+			in.Outputs = append(in.Outputs, w.out)
+		}
 	}
-	var (
-		srcs = make([]storepath.StorePath, 0, len(ctx))
-		drvs = make([]wanted, 0, len(ctx))
-	)
-	for _, e := range eval.SortContextNixOrder(ctx) {
+	d.InputDrvs = ins
+	clear(drvs) // drops the strings
+	if len(d.InputSrcs) == 0 {
+		s.srcs, d.InputSrcs = d.InputSrcs, nil
+	}
+	return nil
+}
+
+// gatherInputs lists the sources and derivation outputs of the context
+// elems into s.srcs and s.want, in the elements' order.
+func (g *IO) gatherInputs(ev *eval.Evaluator, s *drvScratch, elems []string) error {
+	srcs, drvs := s.srcs[:0], s.want[:0]
+	defer func() { s.srcs, s.want = srcs, drvs }()
+	for _, e := range elems {
 		full := eval.ContextStorePath(e)
 		sp, err := g.dir.Parse(full)
 		if err != nil {
@@ -516,37 +625,17 @@ func (g *IO) addInputs(ev *eval.Evaluator, d *derivation.Derivation, ctx eval.Co
 					if err != nil {
 						return g.wrap(ev, err)
 					}
-					drvs = append(drvs, wanted{path: p})
+					drvs = append(drvs, wantedInput{path: p})
 					for _, o := range in.OutputNames() {
-						drvs = append(drvs, wanted{path: p, out: o, any: true})
+						drvs = append(drvs, wantedInput{path: p, out: o, any: true})
 					}
 				}
 			}
 		case strings.HasPrefix(e, "!"):
-			drvs = append(drvs, wanted{path: sp, out: e[1 : strings.IndexByte(e[1:], '!')+1], any: true})
+			drvs = append(drvs, wantedInput{path: sp, out: e[1 : strings.IndexByte(e[1:], '!')+1], any: true})
 		default:
 			srcs = append(srcs, sp)
 		}
-	}
-	slices.SortFunc(srcs, storepath.Compare)
-	d.InputSrcs = slices.Compact(srcs)
-	slices.SortFunc(drvs, func(a, b wanted) int {
-		if c := storepath.Compare(a.path, b.path); c != 0 {
-			return c
-		}
-		return strings.Compare(a.out, b.out)
-	})
-	for i, w := range drvs {
-		if i == 0 || w.path != drvs[i-1].path {
-			d.InputDrvs = append(d.InputDrvs, derivation.InputDrv{Path: w.path})
-		}
-		in := &d.InputDrvs[len(d.InputDrvs)-1]
-		if w.any && (len(in.Outputs) == 0 || in.Outputs[len(in.Outputs)-1] != w.out) {
-			in.Outputs = append(in.Outputs, w.out)
-		}
-	}
-	if len(d.InputSrcs) == 0 {
-		d.InputSrcs = nil
 	}
 	return nil
 }

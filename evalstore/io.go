@@ -53,7 +53,7 @@ type IO struct {
 	drvs   map[storepath.StorePath]*derivation.Derivation
 	hasher *derivation.Hasher
 
-	atermBuf []byte // reused by writeDerivation
+	scratch []*drvScratch // free for derivationStrict to reuse
 
 	importedDrvFn eval.Value // the evaluated imported-drv-to-derivation.nix
 }
