@@ -44,7 +44,11 @@ func (d Dir) Path() string {
 
 // Print returns the full path of p in d.
 func (d Dir) Print(p StorePath) string {
-	return d.Path() + "/" + p.String()
+	if p.IsZero() {
+		return d.Path() + "/"
+	}
+	var buf [256]byte // one allocation, the result's
+	return string(d.AppendPrint(buf[:0], p))
 }
 
 // AppendPrint appends the full path of p in d (Print) to b.

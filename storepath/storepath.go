@@ -2,6 +2,7 @@ package storepath
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cairn-nix/cairn/nixbase32"
@@ -123,7 +124,8 @@ func (p StorePath) String() string {
 	if p.IsZero() {
 		return ""
 	}
-	return p.HashPart() + "-" + p.name
+	var buf [256]byte // one allocation, the result's
+	return string(p.AppendTo(buf[:0]))
 }
 
 // AppendTo appends p's base name (String) to b, without allocating.
@@ -132,7 +134,7 @@ func (p StorePath) AppendTo(b []byte) []byte {
 		return b
 	}
 	n := len(b)
-	b = append(b, make([]byte, nixbase32.EncodedLen(DigestSize))...)
+	b = slices.Grow(b, nixbase32.EncodedLen(DigestSize)+1+len(p.name))[:n+nixbase32.EncodedLen(DigestSize)]
 	nixbase32.Encode(b[n:], p.digest[:])
 	b = append(b, '-')
 	return append(b, p.name...)
