@@ -105,7 +105,9 @@ func (d *Derivation) ATerm(dir storepath.Dir) ([]byte, error) {
 // AppendATerm appends the ATerm text to b, as ATerm, so that a caller
 // that only hashes the text can reuse a buffer.
 func (d *Derivation) AppendATerm(b []byte, dir storepath.Dir) ([]byte, error) {
-	return d.appendATerm(b, dir, printOptions{})
+	buf := atermPool.Get().(*atermBuf) // for its sorting room
+	defer atermPool.Put(buf)
+	return d.appendATermKeys(b, dir, printOptions{}, &buf.keys)
 }
 
 // atermBuf is a reusable print buffer, with room for sorting keys and
