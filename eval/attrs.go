@@ -10,8 +10,8 @@ import (
 // position where it was defined.
 type Attr struct {
 	Name  syntax.Symbol
+	Pos   syntax.Pos // beside Name, so that an Attr is 24 bytes
 	Value Value
-	Pos   syntax.Pos
 }
 
 // Attrs is an attribute set: attributes sorted by Symbol, so lookups are

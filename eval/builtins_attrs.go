@@ -221,7 +221,7 @@ func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		// In Nix a lambda argument is a thunk until first called, and a
 		// thunk carries no position: the first error from a mapped
 		// value has none.
-		f = &Thunk{code: c.Fn, env: c.Env}
+		f = NewThunk(c.Fn, c.Env)
 	}
 	n := a.Len()
 	out := make([]Attr, n)

@@ -130,7 +130,7 @@ func (w *xmlWriter) value(v Value, pos syntax.Pos) error {
 		}
 		v = fv
 	} else if t, ok := v.(*Thunk); ok && t.state == thunkDone {
-		v = t.val
+		v = t.val()
 	}
 	switch x := v.(type) {
 	case Int:
@@ -196,7 +196,7 @@ func (w *xmlWriter) attrs(a *Attrs) error {
 			}
 			v = fv
 		} else if t, ok := v.(*Thunk); ok && t.state == thunkDone {
-			v = t.val
+			v = t.val()
 		}
 		if s, ok := v.(*String); ok {
 			attrs = append(attrs, xmlAttr{k.name, s.S})

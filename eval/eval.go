@@ -21,47 +21,58 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 	var err error
 	switch t.state {
 	case thunkDone:
-		return t.val, nil
+		return t.val(), nil
 	case thunkBlackhole:
 		return nil, ev.Errorf(InfiniteRecursionErr, pos, "infinite recursion encountered")
-	case thunkPoisoned:
-		panic("eval: a released environment was used (syntax.Lambda.KeepsEnv is wrong)")
 	case thunkFailed:
 		// A fresh copy each time, so frames added now do not leak into
 		// later failures (Nix 2.34's memoised errors).
-		return nil, t.val.(*failure).err.clone()
+		return nil, t.val().(*failure).err.clone()
 	case thunkPending:
 		if err := ev.step(pos); err != nil {
 			return nil, err
 		}
+		e, env := t.expr(), t.env()
 		t.state = thunkBlackhole
 		ev.Stats.ThunksForced++
-		v, err = ev.eval(t.code.(syntax.Expr), t.env)
-	case thunkApp:
-		fn := t.val
-		t.state = thunkBlackhole
-		ev.Stats.ThunksForced++
+		v, err = ev.eval(e, env)
+	case thunkApp1, thunkApp2, thunkAppN:
+		fn := t.val()
 		// Nix calls a suspended application at the position it is
 		// forced from.
 		at := pos
 		if !pos.IsValid() && t.pos.IsValid() {
 			at = t.pos
 		}
-		if arg, one := t.code.(Value); one {
+		one := t.state == thunkApp1
+		var arg Value
+		var args []Value
+		if one {
+			arg = *(*Value)(t.p)
+		} else {
+			args = t.appArgs()
+		}
+		t.state = thunkBlackhole
+		ev.Stats.ThunksForced++
+		if one {
 			v, err = ev.callFunction1(fn, arg, at)
 		} else {
-			v, err = ev.CallFunction(fn, t.appArgs(), at)
+			v, err = ev.CallFunction(fn, args, at)
 		}
+	case thunkPoisoned:
+		panic("eval: a released environment was used (syntax.Lambda.KeepsEnv is wrong)")
 	}
-	t.code, t.env = nil, nil
+	t.p = nil
 	if err != nil {
 		// The error object itself is kept: frames added while it first
 		// propagates show up when the thunk is forced again, as in Nix.
 		e := asError(ev, err)
-		t.state, t.val = thunkFailed, &failure{e}
+		t.setVal(&failure{e})
+		t.state = thunkFailed
 		return nil, e
 	}
-	t.val, t.state = v, thunkDone
+	t.setVal(v)
+	t.state = thunkDone
 	return v, nil
 }
 
@@ -107,7 +118,7 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 	// A function is suspended too, as in Nix: printing without --strict
 	// shows it as not yet evaluated.
 	ev.Stats.Thunks++
-	return &Thunk{code: e, env: env}
+	return NewThunk(e, env)
 }
 
 // eval evaluates e in env to weak head normal form.
@@ -382,7 +393,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 			denv := chooseEnv(d.Kind, env2, env, from)
 			var v Value
 			if hasOverrides && d.Kind != syntax.AttrInherited {
-				v = &Thunk{code: d.E, env: denv}
+				v = NewThunk(d.E, denv)
 			} else {
 				v = ev.thunk(d.E, denv)
 			}
@@ -725,10 +736,8 @@ func determinePos(v Value, fallback syntax.Pos) syntax.Pos {
 		return x.Fn.P
 	case *Thunk:
 		switch {
-		case x.state == thunkDone:
-			return determinePos(x.val, fallback)
-		case x.state == thunkApp:
-			return determinePos(x.val, fallback)
+		case x.state == thunkDone, x.isApp():
+			return determinePos(x.val(), fallback)
 		}
 	}
 	return fallback

@@ -126,7 +126,7 @@ func (ev *Evaluator) EvalFile(path string) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Thunk{code: e, env: ev.baseEnv}
+	t := NewThunk(e, ev.baseEnv)
 	ev.fileCache[path] = t
 	return ev.Force(t, syntax.NoPos)
 }
@@ -141,7 +141,7 @@ func (ev *Evaluator) ForceDeep(v Value) error {
 		}
 		ev.callDepth++
 		defer func() { ev.callDepth-- }()
-		if t, ok := v.(*Thunk); ok && t.state == thunkApp {
+		if t, ok := v.(*Thunk); ok && t.isApp() {
 			pos = determinePos(t, pos)
 		}
 		fv, err := ev.Force(v, pos)

@@ -46,7 +46,7 @@ func (ev *Evaluator) writeJSON(b *strings.Builder, v Value, pos syntax.Pos, stri
 		}
 		v = fv
 	} else if t, ok := v.(*Thunk); ok && t.state == thunkDone {
-		v = t.val
+		v = t.val()
 	}
 	switch x := v.(type) {
 	case Int:

@@ -110,7 +110,7 @@ func (p *printer) print(v Value, depth int) {
 	case *Thunk:
 		switch x.state {
 		case thunkDone:
-			p.print(x.val, depth)
+			p.print(x.val(), depth)
 		case thunkBlackhole:
 			p.b.WriteString("«potential infinite recursion»")
 		default:
@@ -229,7 +229,7 @@ func (ev *Evaluator) printAmbiguous(b *strings.Builder, v Value, cell any, seen 
 	if t, ok := v.(*Thunk); ok {
 		switch t.state {
 		case thunkDone:
-			v = t.val
+			v = t.val()
 		case thunkBlackhole:
 			b.WriteString("«potential infinite recursion»")
 			return nil

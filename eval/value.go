@@ -2,6 +2,7 @@ package eval
 
 import (
 	"sort"
+	"unsafe"
 
 	"github.com/cairn-nix/cairn/syntax"
 )
@@ -253,15 +254,16 @@ func NewContext(elems ...string) Context {
 // thunk is evaluated at most once; while it is being evaluated it is a
 // black hole, and reaching it again is infinite recursion.
 //
-// The layout is kept to 48 bytes, as thunks are the most numerous objects:
-// code is the expression (a syntax.Expr) or, for an application, its
-// argument (one Value) or arguments (*[2]Value, *[]Value); val is the
-// result, or the function of a pending application, or the *failure of a
-// failed evaluation.
+// Thunks are the most numerous objects, so the layout is kept to 32 bytes:
+// w holds the two words of one interface value, which the state says how
+// to read: the expression (syntax.Expr, pending), the function (Value, an
+// application), the result (Value, done) or the *failure (failed). p is
+// the environment (pending) or the argument(s) of an application: a
+// *Value, a *[2]Value or a *[]Value. The words are only ever read back as
+// the interface type they were written as.
 type Thunk struct {
-	code  any
-	env   *Env
-	val   Value
+	w     [2]unsafe.Pointer
+	p     unsafe.Pointer
 	pos   syntax.Pos
 	state thunkState
 }
@@ -269,13 +271,28 @@ type Thunk struct {
 type thunkState uint8
 
 const (
-	thunkPending thunkState = iota // code is an expression
-	thunkApp                       // val applied to the argument(s) in code
-	thunkBlackhole
-	thunkDone
-	thunkFailed
-	thunkPoisoned // a variable of a released environment (see poisonReleasedEnvs)
+	thunkPending   thunkState = iota // w is an expression, p its *Env
+	thunkApp1                        // w applied to *(*Value)(p)
+	thunkApp2                        // w applied to the two of *[2]Value
+	thunkAppN                        // w applied to the *[]Value
+	thunkBlackhole                   // being evaluated
+	thunkDone                        // w is the value
+	thunkFailed                      // w is a *failure
+	thunkPoisoned                    // a variable of a released environment (see poisonReleasedEnvs)
 )
+
+func (t *Thunk) isApp() bool { return t.state >= thunkApp1 && t.state <= thunkAppN }
+
+// val reads w as a Value: the result, the function of an application or
+// the failure.
+func (t *Thunk) val() Value { return *(*Value)(unsafe.Pointer(&t.w)) }
+
+func (t *Thunk) setVal(v Value) { *(*Value)(unsafe.Pointer(&t.w)) = v }
+
+// expr reads w as the expression of a pending thunk.
+func (t *Thunk) expr() syntax.Expr { return *(*syntax.Expr)(unsafe.Pointer(&t.w)) }
+
+func (t *Thunk) env() *Env { return (*Env)(t.p) }
 
 // failure is a failed thunk's error, kept in its val.
 type failure struct{ err *Error }
@@ -283,7 +300,11 @@ type failure struct{ err *Error }
 func (*failure) Type() Type { return TThunk }
 
 // NewThunk suspends the evaluation of e in env.
-func NewThunk(e syntax.Expr, env *Env) *Thunk { return &Thunk{code: e, env: env} }
+func NewThunk(e syntax.Expr, env *Env) *Thunk {
+	t := &Thunk{p: unsafe.Pointer(env)}
+	*(*syntax.Expr)(unsafe.Pointer(&t.w)) = e
+	return t
+}
 
 // NewApp suspends the application of fn to args (at pos, for errors).
 func NewApp(fn Value, pos syntax.Pos, args ...Value) *Thunk {
@@ -294,27 +315,28 @@ func NewApp(fn Value, pos syntax.Pos, args ...Value) *Thunk {
 
 // setApp makes t a suspended application. Builtins that suspend many
 // calls allocate their thunks (and argument arrays) in one slice each and
-// initialise them with setApp.
+// initialise them with setApp; the thunk keeps a pointer into args.
 func (t *Thunk) setApp(fn Value, pos syntax.Pos, args []Value) {
-	t.val, t.pos, t.state, t.env = fn, pos, thunkApp, nil
+	t.setVal(fn)
+	t.pos = pos
 	switch len(args) {
 	case 1:
-		t.code = args[0]
+		t.state, t.p = thunkApp1, unsafe.Pointer(&args[0])
 	case 2:
-		t.code = (*[2]Value)(args)
+		t.state, t.p = thunkApp2, unsafe.Pointer((*[2]Value)(args))
 	default:
 		a := args
-		t.code = &a
+		t.state, t.p = thunkAppN, unsafe.Pointer(&a)
 	}
 }
 
 // appArgs returns the arguments of a pending application.
 func (t *Thunk) appArgs() []Value {
-	switch c := t.code.(type) {
-	case *[2]Value:
-		return c[:]
-	case *[]Value:
-		return *c
+	switch t.state {
+	case thunkApp1:
+		return unsafe.Slice((*Value)(t.p), 1)
+	case thunkApp2:
+		return (*[2]Value)(t.p)[:]
 	}
-	return []Value{t.code.(Value)}
+	return *(*[]Value)(t.p)
 }
