@@ -1,6 +1,10 @@
 package syntax
 
-import "sync"
+import (
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+)
 
 // Symbol is an interned identifier or attribute name. Symbols compare by
 // number; the numbering follows first interning, as Nix's symbol table, and
@@ -10,42 +14,130 @@ type Symbol uint32
 // NoSymbol is the zero Symbol, never returned by Intern.
 const NoSymbol Symbol = 0
 
-var symtab = struct {
-	sync.RWMutex
-	ids   map[string]Symbol
-	names []string
-}{ids: map[string]Symbol{}, names: []string{""}}
+// Names are kept in fixed-size chunks that never move, so a name, once
+// written, stays where String finds it without a lock. Small chunks waste
+// little; the directory of chunks is tiny and copied rarely.
+const (
+	chunkBits = 10
+	chunkSize = 1 << chunkBits
+)
+
+type chunk [chunkSize]string
+
+// table is the symbol table. Writers (new symbols) serialise on mu.
+// Readers take no lock: they load the chunk directory and the index
+// through atomic pointers, which the writer replaces, never mutates in
+// place, except for writes past what any reader can reach (a chunk slot
+// for a symbol not yet handed out, an empty index slot stored atomically).
+// A goroutine holding a symbol got it after its name was written, so
+// String sees the name.
+type table struct {
+	mu     sync.Mutex
+	n      uint32                   // next symbol number; under mu
+	dir    []*chunk                 // writer's copy of the directory; under mu
+	chunks atomic.Pointer[[]*chunk] // published directory, len covers every symbol
+	index  atomic.Pointer[[]uint64] // open addressing, see entry
+	seed   maphash.Seed
+}
+
+// An index slot holds hash<<32 | symbol, 0 when empty (symbol 0 is never
+// indexed). Keeping the hash beside the number makes most probes one cache
+// line, compares strings only on a full hash match, and lets the index
+// grow without rehashing strings. Linear probing; the slot is hash&mask.
+func entry(h uint32, s Symbol) uint64 { return uint64(h)<<32 | uint64(s) }
+
+// minIndex is the first index size; it doubles when past 3/4 full, which
+// keeps probes short at 8 bytes a slot, 11-21 bytes a symbol.
+const minIndex = 1 << 10
+
+var symtab = newTable()
+
+func newTable() *table {
+	t := &table{n: 1, dir: []*chunk{new(chunk)}, seed: maphash.MakeSeed()}
+	dir := t.dir
+	t.chunks.Store(&dir)
+	ix := make([]uint64, minIndex)
+	t.index.Store(&ix)
+	return t
+}
+
+func (t *table) hash(s string) uint32 { return uint32(maphash.String(t.seed, s)) }
+
+// find returns s's symbol in ix, or NoSymbol and the empty slot where s
+// would go.
+func (t *table) find(ix []uint64, h uint32, s string) (Symbol, uint32) {
+	mask := uint32(len(ix) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		e := atomic.LoadUint64(&ix[i])
+		if e == 0 {
+			return NoSymbol, i
+		}
+		if uint32(e>>32) == h && Symbol(uint32(e)).name(t) == s {
+			return Symbol(uint32(e)), i
+		}
+	}
+}
+
+func (s Symbol) name(t *table) string {
+	return (*t.chunks.Load())[s>>chunkBits][s&(chunkSize-1)]
+}
 
 // Intern returns the Symbol for s, creating it on first use.
 func Intern(s string) Symbol {
-	symtab.RLock()
-	id, ok := symtab.ids[s]
-	symtab.RUnlock()
-	if ok {
-		return id
+	t := symtab
+	h := t.hash(s)
+	if sym, _ := t.find(*t.index.Load(), h, s); sym != NoSymbol {
+		return sym
 	}
-	symtab.Lock()
-	defer symtab.Unlock()
-	if id, ok := symtab.ids[s]; ok {
-		return id
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ix := *t.index.Load()
+	sym, slot := t.find(ix, h, s)
+	if sym != NoSymbol {
+		return sym
 	}
-	id = Symbol(len(symtab.names))
-	symtab.names = append(symtab.names, s)
-	symtab.ids[s] = id
-	return id
+	sym = Symbol(t.n)
+	if int(sym>>chunkBits) == len(t.dir) {
+		t.dir = append(t.dir, new(chunk)) // writes only past every published len
+		dir := t.dir
+		t.chunks.Store(&dir)
+	}
+	t.dir[sym>>chunkBits][sym&(chunkSize-1)] = s
+	t.n++
+	if uint64(t.n)*4 > uint64(len(ix))*3 { // t.n-1 symbols are indexed, counting sym
+		nix := t.grow(ix) // a new slice header only here: &ix would escape
+		_, slot = t.find(nix, h, s)
+		nix[slot] = entry(h, sym)
+		t.index.Store(&nix)
+		return sym
+	}
+	atomic.StoreUint64(&ix[slot], entry(h, sym))
+	return sym
+}
+
+// grow returns a copy of ix twice as big, not yet visible to readers.
+func (t *table) grow(ix []uint64) []uint64 {
+	nix := make([]uint64, 2*len(ix))
+	mask := uint32(len(nix) - 1)
+	for _, e := range ix {
+		if e == 0 {
+			continue
+		}
+		i := uint32(e>>32) & mask
+		for nix[i] != 0 {
+			i = (i + 1) & mask
+		}
+		nix[i] = e
+	}
+	return nix
 }
 
 // Lookup returns the Symbol for s if it was ever interned.
 func Lookup(s string) (Symbol, bool) {
-	symtab.RLock()
-	id, ok := symtab.ids[s]
-	symtab.RUnlock()
-	return id, ok
+	t := symtab
+	sym, _ := t.find(*t.index.Load(), t.hash(s), s)
+	return sym, sym != NoSymbol
 }
 
 // String returns the symbol's text.
-func (s Symbol) String() string {
-	symtab.RLock()
-	defer symtab.RUnlock()
-	return symtab.names[s]
-}
+func (s Symbol) String() string { return s.name(symtab) }
