@@ -16,11 +16,21 @@ func init() {
 	}})
 	Register(&PrimOp{Name: "sub", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		return ev.arith(pos, args, '-')
+	}, intFast: func(x, y int64) (Value, bool) {
+		r := x - y
+		return mkInt(r), (y > 0) == (r < x) || y == 0
 	}})
 	Register(&PrimOp{Name: "mul", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		return ev.arith(pos, args, '*')
+	}, intFast: func(x, y int64) (Value, bool) {
+		return mkInt(x * y), !mulOverflows(x, y)
 	}})
-	Register(&PrimOp{Name: "div", Arity: 2, Fn: primDiv})
+	Register(&PrimOp{Name: "div", Arity: 2, Fn: primDiv, intFast: func(x, y int64) (Value, bool) {
+		if y == 0 || (x == math.MinInt64 && y == -1) {
+			return nil, false
+		}
+		return mkInt(x / y), true
+	}})
 	Register(&PrimOp{Name: "bitAnd", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		a, b, err := ev.bitArgs(pos, args, "bitAnd")
 		return mkInt(int64(a & b)), err
@@ -47,6 +57,8 @@ func init() {
 			return nil, err
 		}
 		return Bool(lt), nil
+	}, intFast: func(x, y int64) (Value, bool) {
+		return Bool(x < y), true
 	}})
 	Register(&PrimOp{Name: "ceil", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		return ev.round(pos, args[0], "ceil", math.Ceil)

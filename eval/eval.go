@@ -114,6 +114,12 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 		if len(e.Elems) == 0 {
 			return emptyList
 		}
+	case *syntax.Call:
+		if e.StrictArgs {
+			if v, ok := ev.cheapStrictCall(e, env); ok {
+				return v
+			}
+		}
 	}
 	// A function is suspended too, as in Nix: printing without --strict
 	// shows it as not yet evaluated.
@@ -851,7 +857,7 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 // A variable is forced as the builtin would force it, so errors
 // (infinite recursion included) read the same.
 func (ev *Evaluator) callStrictArgs(op *PrimOp, e *syntax.Call, env *Env) (Value, error) {
-	args := ev.argBuf(len(e.Args))
+	var ab [2]Value
 	for i, a := range e.Args {
 		var v Value
 		var err error
@@ -861,15 +867,89 @@ func (ev *Evaluator) callStrictArgs(op *PrimOp, e *syntax.Call, env *Env) (Value
 			v, err = ev.eval(a, env)
 		}
 		if err != nil {
-			ev.releaseArgs(args)
 			if !op.NoTrace {
 				asError(ev, err).AddTracef(e.P, "while calling the '%s' builtin", op.Name)
 			}
 			return nil, err
 		}
-		args[i] = v
+		ab[i] = v
 	}
+	if op.intFast != nil {
+		if x, ok := ab[0].(Int); ok {
+			if y, ok := ab[1].(Int); ok {
+				if v, ok := op.intFast(int64(x), int64(y)); ok {
+					ev.Stats.PrimOpCalls++
+					return v, nil
+				}
+			}
+		}
+	}
+	args := ev.argBuf(2)
+	args[0], args[1] = ab[0], ab[1]
 	v, err := ev.callPrimOp(op, args, e.P)
 	ev.releaseArgs(args)
 	return v, err
+}
+
+// cheapStrictCall gives the value of e, a StrictArgs call, when it can be
+// computed at once without any possible error: integer arithmetic on
+// operands already evaluated. Suspending it would cost a thunk and could
+// not be told apart.
+func (ev *Evaluator) cheapStrictCall(e *syntax.Call, env *Env) (Value, bool) {
+	x, ok := evaluatedInt(e.Args[0], env)
+	if !ok {
+		return nil, false
+	}
+	y, ok := evaluatedInt(e.Args[1], env)
+	if !ok {
+		return nil, false
+	}
+	fn, ok := evaluatedVar(e.Fn.(*syntax.Var), env)
+	if !ok {
+		return nil, false
+	}
+	op, ok := fn.(*PrimOp)
+	if !ok || op.intFast == nil {
+		return nil, false
+	}
+	v, ok := op.intFast(x, y)
+	if ok {
+		ev.Stats.PrimOpCalls++
+	}
+	return v, ok
+}
+
+// evaluatedInt is the value of e if it is an integer literal or a
+// variable holding an evaluated integer.
+func evaluatedInt(e syntax.Expr, env *Env) (int64, bool) {
+	switch e := e.(type) {
+	case *syntax.Int:
+		return e.V, true
+	case *syntax.Var:
+		if e.FromWith != nil {
+			return 0, false
+		}
+		v, ok := evaluatedVar(e, env)
+		if !ok {
+			return 0, false
+		}
+		i, ok := v.(Int)
+		return int64(i), ok
+	}
+	return 0, false
+}
+
+// evaluatedVar is the value of the lexical variable v if it is evaluated.
+func evaluatedVar(v *syntax.Var, env *Env) (Value, bool) {
+	for l := v.Level; l > 0; l-- {
+		env = env.Up
+	}
+	val := env.Get(v.Displ)
+	if t, ok := val.(*Thunk); ok {
+		if t.state != thunkDone {
+			return nil, false
+		}
+		val = t.val()
+	}
+	return val, val != nil
 }

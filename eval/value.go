@@ -109,6 +109,9 @@ type PrimOp struct {
 	// (Nix's addTrace = false, used by throw, abort and friends).
 	NoTrace bool
 	Doc     string
+	// intFast computes the builtin on two integers when that cannot fail
+	// (see callStrictArgs); nil for other builtins.
+	intFast func(x, y int64) (Value, bool)
 }
 
 // PrimOpApp is a builtin applied to fewer arguments than its arity.
