@@ -66,6 +66,12 @@ const sha256Size = 32
 // HashInput computes what d contributes to the derivations that depend
 // on it (Nix's hashInput): its output paths stay in the hashed text.
 func (h *Hasher) HashInput(d *Derivation) (HashModulo, error) {
+	buf := getATermBuf()
+	defer atermPool.Put(buf)
+	return h.hashInput(d, buf)
+}
+
+func (h *Hasher) hashInput(d *Derivation, buf *atermBuf) (HashModulo, error) {
 	ty, err := d.Type()
 	if err != nil {
 		return HashModulo{}, err
@@ -89,7 +95,7 @@ func (h *Hasher) HashInput(d *Derivation) (HashModulo, error) {
 	if d, err = d.hashable(); err != nil {
 		return HashModulo{}, err
 	}
-	hash, ok, err := h.hashModulo(d, false)
+	hash, ok, err := h.hashModulo(d, false, buf)
 	if err != nil || !ok {
 		return HashModulo{Kind: ModuloDeferred}, err
 	}
@@ -104,11 +110,13 @@ func (h *Hasher) Remember(p storepath.StorePath, d *Derivation) error {
 	if err != nil {
 		return err
 	}
-	h.memoize(p, m)
+	h.Memoize(p, m)
 	return nil
 }
 
-func (h *Hasher) memoize(p storepath.StorePath, m HashModulo) {
+// Memoize records m as the HashInput of the derivation at p, for a
+// caller that computed it with FillInAndHashInput.
+func (h *Hasher) Memoize(p storepath.StorePath, m HashModulo) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if m.Kind == ModuloRegular && m.Hash.Algo() == nixhash.SHA256 {
@@ -153,7 +161,7 @@ func (h *Hasher) inputHash(p storepath.StorePath) (HashModulo, error) {
 	if err != nil {
 		return HashModulo{}, fmt.Errorf("input derivation %s: %w", h.Dir.Print(p), err)
 	}
-	h.memoize(p, m)
+	h.Memoize(p, m)
 	return m, nil
 }
 
@@ -214,14 +222,16 @@ func (h *Hasher) moduloInputs(d *Derivation, inputs []atermInput) (_ []atermInpu
 }
 
 // hashModulo is the sha256 of d's modulo form, with or without its
-// outputs masked, printed with pooled buffers. ok is false when some
-// input is deferred.
-func (h *Hasher) hashModulo(d *Derivation, maskOutputs bool) (hash nixhash.Hash, ok bool, err error) {
-	buf := atermPool.Get().(*atermBuf)
-	defer atermPool.Put(buf)
-	buf.inputs, ok, err = h.moduloInputs(d, buf.inputs)
-	if err != nil || !ok {
-		return nixhash.Hash{}, false, err
+// outputs masked, printed in buf. The inputs replaced by their hashes
+// are kept in buf, for a second form of the same d to reuse. ok is false
+// when some input is deferred.
+func (h *Hasher) hashModulo(d *Derivation, maskOutputs bool, buf *atermBuf) (hash nixhash.Hash, ok bool, err error) {
+	if !buf.haveInputs {
+		buf.inputs, ok, err = h.moduloInputs(d, buf.inputs)
+		if err != nil || !ok {
+			return nixhash.Hash{}, false, err
+		}
+		buf.haveInputs = true
 	}
 	buf.b, err = d.appendATermKeys(buf.b[:0], h.Dir, printOptions{maskOutputs: maskOutputs, modulo: true, inputs: buf.inputs}, &buf.keys)
 	if err != nil {
@@ -253,13 +263,19 @@ func (h *Hasher) UnparseModulo(d *Derivation) (text []byte, ok bool, err error) 
 // output paths are computed. ok is false when the outputs are deferred.
 // It is the sha256 of UnparseModulo's text, printed in a reused buffer.
 func (h *Hasher) Hash(d *Derivation) (hash nixhash.Hash, ok bool, err error) {
+	buf := getATermBuf()
+	defer atermPool.Put(buf)
+	return h.hash(d, buf)
+}
+
+func (h *Hasher) hash(d *Derivation, buf *atermBuf) (hash nixhash.Hash, ok bool, err error) {
 	if err := d.checkModuloOutputs(); err != nil {
 		return nixhash.Hash{}, false, err
 	}
 	if d, err = d.hashable(); err != nil {
 		return nixhash.Hash{}, false, err
 	}
-	return h.hashModulo(d, true)
+	return h.hashModulo(d, true, buf)
 }
 
 // checkModuloOutputs fails unless all outputs are input-addressed.
@@ -284,17 +300,40 @@ func (d *Derivation) checkModuloOutputs() error {
 // output with a known path if it is missing or empty; then it checks
 // the result as CheckInvariants does (Nix's fillInOutputPaths).
 func (h *Hasher) FillInOutputPaths(d *Derivation) error {
-	return h.outputPaths(d, true)
+	buf := getATermBuf()
+	defer atermPool.Put(buf)
+	return h.outputPaths(d, true, buf)
+}
+
+// FillInAndHashInput is FillInOutputPaths followed by HashInput of the
+// filled-in d, as derivationStrict needs both: the inputs are replaced
+// by their hashes once for the two. The error is FillInOutputPaths';
+// HashInput failing gives the zero HashModulo, leaving d usable. Record
+// the result with Memoize once d's path is known.
+func (h *Hasher) FillInAndHashInput(d *Derivation) (HashModulo, error) {
+	buf := getATermBuf()
+	defer atermPool.Put(buf)
+	if err := h.outputPaths(d, true, buf); err != nil {
+		return HashModulo{}, err
+	}
+	// The inputs in buf stand for d's, which filling in left alone.
+	m, err := h.hashInput(d, buf)
+	if err != nil {
+		return HashModulo{}, nil
+	}
+	return m, nil
 }
 
 // CheckInvariants checks that input-addressed output paths are the ones
 // the hash modulo gives, and that each output with a known path has it
 // in its environment variable (Nix's checkInvariants).
 func (h *Hasher) CheckInvariants(d *Derivation) error {
-	return h.outputPaths(d, false)
+	buf := getATermBuf()
+	defer atermPool.Put(buf)
+	return h.outputPaths(d, false, buf)
 }
 
-func (h *Hasher) outputPaths(d *Derivation, fillIn bool) error {
+func (h *Hasher) outputPaths(d *Derivation, fillIn bool, buf *atermBuf) error {
 	ty, err := d.Type()
 	if err != nil {
 		return err
@@ -349,7 +388,7 @@ func (h *Hasher) outputPaths(d *Derivation, fillIn bool) error {
 			}
 		case InputAddressed, Deferred:
 			if !moduloDone {
-				modulo, moduloOK, err = h.Hash(d)
+				modulo, moduloOK, err = h.hash(d, buf)
 				if err != nil {
 					return err
 				}

@@ -138,3 +138,37 @@ func TestCheckInvariantsVectors(t *testing.T) {
 		t.Error("wrong output path accepted")
 	}
 }
+
+// FillInAndHashInput must give what FillInOutputPaths then HashInput
+// give, for input-addressed, deferred and fixed derivations alike.
+func TestFillInAndHashInput(t *testing.T) {
+	drvs, h := moduloStore(t)
+	for stem, drv := range drvs {
+		d1, d2 := drv.Clone(), drv.Clone()
+		for name, o := range d1.Outputs {
+			if o.Kind == InputAddressed {
+				d1.Outputs[name], d2.Outputs[name] = Output{Kind: Deferred}, Output{Kind: Deferred}
+				d1.Env[name], d2.Env[name] = "", ""
+			}
+		}
+		if err := h.FillInOutputPaths(d1); err != nil {
+			t.Fatal(stem, err)
+		}
+		want, err := h.HashInput(d1)
+		if err != nil {
+			t.Fatal(stem, err)
+		}
+		got, err := h.FillInAndHashInput(d2)
+		if err != nil {
+			t.Fatal(stem, err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: FillInAndHashInput = %+v, want %+v", stem, got, want)
+		}
+		a1, _ := d1.ATerm(storepath.Dir{})
+		a2, _ := d2.ATerm(storepath.Dir{})
+		if !bytes.Equal(a1, a2) {
+			t.Errorf("%s: filled in differently:\n%s\n%s", stem, a1, a2)
+		}
+	}
+}

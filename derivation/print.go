@@ -15,10 +15,14 @@ import (
 // a raw string containing '"' or '\' therefore prints unparsable, in
 // Nix as here.
 
+// escaped marks the bytes appendQuoted escapes: one lookup a byte in
+// the scan for them.
+var escaped = [256]bool{'"': true, '\\': true, '\n': true, '\r': true, '\t': true}
+
 func appendQuoted(b []byte, s string) []byte {
 	b = append(b, '"')
 	i := 0
-	for i < len(s) && s[i] != '"' && s[i] != '\\' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' {
+	for i < len(s) && !escaped[s[i]] {
 		i++
 	}
 	b = append(b, s[:i]...) // the part needing no escapes, at once
@@ -105,7 +109,7 @@ func (d *Derivation) ATerm(dir storepath.Dir) ([]byte, error) {
 // AppendATerm appends the ATerm text to b, as ATerm, so that a caller
 // that only hashes the text can reuse a buffer.
 func (d *Derivation) AppendATerm(b []byte, dir storepath.Dir) ([]byte, error) {
-	buf := atermPool.Get().(*atermBuf) // for its sorting room
+	buf := getATermBuf() // for its sorting room
 	defer atermPool.Put(buf)
 	return d.appendATermKeys(b, dir, printOptions{}, &buf.keys)
 }
@@ -116,9 +120,18 @@ type atermBuf struct {
 	b      []byte
 	keys   []string
 	inputs []atermInput
+	// haveInputs says inputs are those of the derivation being hashed.
+	haveInputs bool
 }
 
 var atermPool = sync.Pool{New: func() any { return new(atermBuf) }}
+
+// getATermBuf takes a buffer from the pool, with no inputs computed.
+func getATermBuf() *atermBuf {
+	buf := atermPool.Get().(*atermBuf)
+	buf.haveInputs = false
+	return buf
+}
 
 func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, opt printOptions) ([]byte, error) {
 	var keys []string

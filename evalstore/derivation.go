@@ -369,6 +369,7 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "derivation names are allowed to end in '%s' only if they produce a single derivation file", storepath.DrvExtension)
 	}
 
+	var input derivation.HashModulo // d's HashInput, if found on the way
 	switch {
 	case b.outputHash != nil:
 		// Fixed-output derivations are content-addressed already, so
@@ -417,7 +418,8 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 			d.Env[o] = ""
 			d.Outputs[o] = derivation.Output{Kind: derivation.Deferred}
 		}
-		if err := g.hasher.FillInOutputPaths(d); err != nil {
+		var err error
+		if input, err = g.hasher.FillInAndHashInput(d); err != nil {
 			return nil, g.wrap(ev, err)
 		}
 	}
@@ -432,7 +434,9 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 	// Dependent derivations need only d's hash modulo; d itself is kept
 	// (a copy: d is scratch) only if that cannot be computed now, for the
 	// error to come when d is used, as before.
-	if err := g.hasher.Remember(drvPath, d); err != nil {
+	if input.Kind != 0 {
+		g.hasher.Memoize(drvPath, input)
+	} else if err := g.hasher.Remember(drvPath, d); err != nil {
 		g.drvs[drvPath] = d.Clone()
 	}
 
