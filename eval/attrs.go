@@ -1,7 +1,10 @@
 package eval
 
 import (
+	"cmp"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/cairn-nix/cairn/syntax"
 )
@@ -137,7 +140,7 @@ func (a *Attrs) GetStr(name string) (*Attr, bool) {
 // the order Nix shows them in (attrNames, attrValues, printing).
 func (a *Attrs) Sorted() []Attr {
 	out := append([]Attr(nil), a.All()...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Name.String() < out[j].Name.String() })
+	slices.SortFunc(out, func(x, y Attr) int { return strings.Compare(x.Name.String(), y.Name.String()) })
 	return out
 }
 
@@ -158,7 +161,10 @@ func NewAttrs(list []Attr) *Attrs {
 	if len(list) == 0 {
 		return emptyAttrs
 	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	byName := func(x, y Attr) int { return cmp.Compare(x.Name, y.Name) }
+	if !slices.IsSortedFunc(list, byName) {
+		slices.SortStableFunc(list, byName)
+	}
 	out := list[:0]
 	for i, at := range list {
 		if i+1 < len(list) && list[i+1].Name == at.Name {
@@ -221,9 +227,22 @@ func Update(a, b *Attrs) *Attrs {
 }
 
 // mergeAttrs merges two sorted lists, the second winning on equal names.
+// The result is counted first: updates of a big set by one with the same
+// names (mapAttrs results, overrides) would otherwise keep twice the room.
 func mergeAttrs(a, b []Attr) []Attr {
-	out := make([]Attr, 0, len(a)+len(b))
-	i, j := 0, 0
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		x, y := a[i].Name, b[j].Name
+		if x <= y {
+			i++
+		}
+		if y <= x {
+			j++
+		}
+		n++
+	}
+	out := make([]Attr, 0, n+len(a)-i+len(b)-j)
+	i, j = 0, 0
 	for i < len(a) && j < len(b) {
 		switch x, y := a[i], b[j]; {
 		case x.Name == y.Name:
@@ -240,4 +259,41 @@ func mergeAttrs(a, b []Attr) []Attr {
 	}
 	out = append(out, a[i:]...)
 	return append(out, b[j:]...)
+}
+
+// newSmallAttrs returns a set of n attributes (to be filled in order of
+// Name) allocated with its list in one object: most sets written in Nix
+// code have a few attributes.
+func newSmallAttrs(n int, pos syntax.Pos) *Attrs {
+	switch n {
+	case 1:
+		p := &struct {
+			Attrs
+			a [1]Attr
+		}{}
+		p.list, p.Pos = p.a[:], pos
+		return &p.Attrs
+	case 2:
+		p := &struct {
+			Attrs
+			a [2]Attr
+		}{}
+		p.list, p.Pos = p.a[:], pos
+		return &p.Attrs
+	case 3:
+		p := &struct {
+			Attrs
+			a [3]Attr
+		}{}
+		p.list, p.Pos = p.a[:], pos
+		return &p.Attrs
+	case 4:
+		p := &struct {
+			Attrs
+			a [4]Attr
+		}{}
+		p.list, p.Pos = p.a[:], pos
+		return &p.Attrs
+	}
+	return &Attrs{list: make([]Attr, n), Pos: pos}
 }

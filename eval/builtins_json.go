@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/cairn-nix/cairn/syntax"
 )
@@ -492,9 +493,14 @@ func (p *jsonParser) value() (Value, *jsonError) {
 			if p.last != jtString {
 				return nil, p.syntaxError(jtString, "object key")
 			}
-			key := string(p.lex.buf)
+			// Most keys repeat: look the name up without copying it.
+			key := unsafe.String(unsafe.SliceData(p.lex.buf), len(p.lex.buf))
 			if err := noNullByte(key); err != nil {
 				return nil, err
+			}
+			sym, known := syntax.Lookup(key)
+			if !known {
+				sym = syntax.Intern(strings.Clone(key))
 			}
 			if p.next() != jtNameSep {
 				return nil, p.syntaxError(jtNameSep, "object separator")
@@ -504,7 +510,7 @@ func (p *jsonParser) value() (Value, *jsonError) {
 			if err != nil {
 				return nil, err
 			}
-			attrs = append(attrs, Attr{Name: syntax.Intern(key), Value: v})
+			attrs = append(attrs, Attr{Name: sym, Value: v})
 			switch p.next() {
 			case jtValueSep:
 				p.next()

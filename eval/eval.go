@@ -387,6 +387,16 @@ var symOverrides = syntax.Intern("__overrides")
 
 func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 	ev.Stats.Attrsets++
+	if !e.Rec && len(e.Dynamic) == 0 && len(e.Attrs) > 0 {
+		// The common case: a plain set with static names, allocated with
+		// its list.
+		from := ev.inheritFromEnv(e, env)
+		a := newSmallAttrs(len(e.Attrs), e.P)
+		for i, d := range e.Attrs {
+			a.list[i] = Attr{Name: d.Name, Value: ev.thunk(d.E, chooseEnv(d.Kind, env, env, from)), Pos: d.P}
+		}
+		return a, nil
+	}
 	list := make([]Attr, len(e.Attrs), len(e.Attrs)+len(e.Dynamic))
 	dynEnv := env
 	sorted := true
