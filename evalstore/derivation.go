@@ -151,9 +151,8 @@ var structuredWarnings = map[string]bool{
 }
 
 // attr processes one attribute (Nix's loop body in derivationStrict).
-func (b *drvBuilder) attr(at eval.Attr, structured, ignoreNulls bool, jsonObj map[string]any) error {
+func (b *drvBuilder) attr(key string, at eval.Attr, structured, ignoreNulls bool, jsonObj map[string]any) error {
 	ev := b.ev
-	key := at.Name.String()
 	if ignoreNulls {
 		v, err := ev.Force(at.Value, syntax.NoPos)
 		if err != nil {
@@ -336,13 +335,16 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 		jsonObj = map[string]any{}
 	}
 	// Nix's order: by name.
-	s.attrs = append(s.attrs[:0], attrs.All()...)
-	slices.SortFunc(s.attrs, func(x, y eval.Attr) int { return strings.Compare(x.Name.String(), y.Name.String()) })
-	for _, at := range s.attrs {
+	for _, at := range attrs.All() {
+		s.attrs = append(s.attrs, namedAttr{at.Name.String(), at})
+	}
+	slices.SortFunc(s.attrs, func(x, y namedAttr) int { return strings.Compare(x.name, y.name) })
+	for _, na := range s.attrs {
+		at := na.Attr
 		if at.Name == symIgnoreNulls {
 			continue
 		}
-		if err := b.attr(at, structured, ignoreNulls, jsonObj); err != nil {
+		if err := b.attr(na.name, at, structured, ignoreNulls, jsonObj); err != nil {
 			return nil, asErr(ev, err).AddTracef(at.Pos, "while evaluating attribute '%s' of derivation '%s'", at.Name, name)
 		}
 	}
@@ -444,16 +446,21 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 	s.text = g.dir.AppendPrint(append(s.text[:0], '='), drvPath)
 	eq := string(s.text)
 	full := eq[1:]
-	res := eval.NewAttrsBuilder(1+len(d.Outputs)).Set("drvPath", eval.StrCtx(full, eval.Context{eq}))
 	names := append(s.names[:0], b.outputs...)
 	slices.Sort(names)
 	s.names = names
-	for _, o := range names {
+	// The one-element contexts of the results share an array, each
+	// capped so that nothing appends into the next.
+	ctxs := make([]string, 1+len(names))
+	ctxs[0] = eq
+	res := eval.NewAttrsBuilder(1+len(names)).Set("drvPath", eval.StrCtx(full, ctxs[0:1:1]))
+	for i, o := range names {
 		str, err := g.outputString(ev, d, drvPath, o)
 		if err != nil {
 			return nil, err
 		}
-		res.Set(o, eval.StrCtx(str, eval.Context{"!" + o + "!" + full}))
+		ctxs[i+1] = "!" + o + "!" + full
+		res.Set(o, eval.StrCtx(str, ctxs[i+1:i+2:i+2]))
 	}
 	return res.Build(), nil
 }
@@ -465,12 +472,18 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 type drvScratch struct {
 	b     drvBuilder
 	d     derivation.Derivation
-	attrs []eval.Attr
+	attrs []namedAttr
 	names []string
 	srcs  []storepath.StorePath // room for d.InputSrcs
 	want  []wantedInput
 	refs  []storepath.StorePath
 	text  []byte
+}
+
+// namedAttr is an attribute with its name, looked up once for sorting.
+type namedAttr struct {
+	name string
+	eval.Attr
 }
 
 func (g *IO) getScratch() *drvScratch {
