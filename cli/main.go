@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 )
 
@@ -17,12 +16,10 @@ type Env struct {
 
 // Main runs the command named by args[0] and returns its exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	// Evaluation allocates a lot of short-lived data in a short-lived
-	// process: collect less often than Go's default (GOGC=100) unless the
-	// user chose a setting. 200 was measured on the shared workloads to keep
-	// nearly all of 400's speed at a much lower peak memory.
+	// The collector is paced for evaluation (see gcpace.go) unless the
+	// user chose a setting.
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
+		paceGC()
 	}
 	defer startProfiles()()
 	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr}

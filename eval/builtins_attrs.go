@@ -19,13 +19,11 @@ func init() {
 		if a.Len() == 0 {
 			return emptyList, nil
 		}
-		order, names := lexOrder(a)
+		order, _ := lexOrder(a)
 		out := make([]Value, len(order))
-		strs := make([]String, len(order))
 		all := a.All()
 		for i, k := range order {
-			strs[i].S, strs[i].sym = names[k], all[k].Name
-			out[i] = &strs[i]
+			out[i] = ev.symString(all[k].Name)
 		}
 		ev.Stats.Lists++
 		return &List{Elems: out}, nil
@@ -226,13 +224,10 @@ func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	n := a.Len()
 	out := make([]Attr, n)
 	thunks := make([]Thunk, n)
-	argv := make([]Value, 2*n)
-	names := make([]String, n)
-	for i, at := range a.All() {
-		names[i].S = at.Name.String()
-		argv[2*i], argv[2*i+1] = &names[i], at.Value
-		thunks[i].setApp(f, syntax.NoPos, argv[2*i:2*i+2:2*i+2])
-		out[i] = Attr{Name: at.Name, Value: &thunks[i]}
+	all := a.All()
+	for i := range all {
+		thunks[i].setAttrApp(f, &all[i])
+		out[i] = Attr{Name: all[i].Name, Value: &thunks[i]}
 	}
 	ev.Stats.Attrsets++
 	return &Attrs{list: out}, nil

@@ -77,12 +77,12 @@ func primMap(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		return nil, err
 	}
 	// One allocation for all the suspended calls.
+	// The calls take their argument from the list itself (lists never
+	// change).
 	thunks := make([]Thunk, len(l.Elems))
-	argv := make([]Value, len(l.Elems))
 	out := make([]Value, len(l.Elems))
-	for i, x := range l.Elems {
-		argv[i] = x
-		thunks[i].setApp(f, syntax.NoPos, argv[i:i+1:i+1])
+	for i := range l.Elems {
+		thunks[i].setApp(f, syntax.NoPos, l.Elems[i:i+1:i+1])
 		out[i] = &thunks[i]
 	}
 	ev.Stats.Lists++
@@ -210,11 +210,20 @@ func primGenList(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		return nil, ev.Errorf(EvalErr, pos, "cannot create list of size %d", n)
 	}
 	thunks := make([]Thunk, n)
-	argv := make([]Value, n)
 	out := make([]Value, n)
+	var argv []Value // for indices beyond the preboxed integers
+	if n > maxCachedInt {
+		argv = make([]Value, n-maxCachedInt)
+	}
 	for i := range out {
-		argv[i] = mkInt(int64(i))
-		thunks[i].setApp(f, syntax.NoPos, argv[i:i+1:i+1])
+		if i < maxCachedInt {
+			c := i - minCachedInt
+			thunks[i].setApp(f, syntax.NoPos, cachedInts[c:c+1:c+1])
+		} else {
+			c := i - maxCachedInt
+			argv[c] = Int(i)
+			thunks[i].setApp(f, syntax.NoPos, argv[c:c+1:c+1])
+		}
 		out[i] = &thunks[i]
 	}
 	ev.Stats.Lists++
@@ -454,7 +463,7 @@ func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 		}
 	}
 	for i := range list {
-		list[i].Value = NewApp(f, syntax.NoPos, Str(list[i].Name.String()), NewList(vals[i]))
+		list[i].Value = NewApp(f, syntax.NoPos, ev.symString(list[i].Name), NewList(vals[i]))
 	}
 	ev.Stats.Attrsets++
 	if len(list) == 0 {

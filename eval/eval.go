@@ -36,7 +36,7 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 		t.state = thunkBlackhole
 		ev.Stats.ThunksForced++
 		v, err = ev.eval(e, env)
-	case thunkApp1, thunkApp2, thunkAppN:
+	case thunkApp1, thunkApp2, thunkAppN, thunkAppAttr:
 		fn := t.val()
 		// Nix calls a suspended application at the position it is
 		// forced from.
@@ -44,19 +44,24 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 		if !pos.IsValid() && t.pos.IsValid() {
 			at = t.pos
 		}
-		one := t.state == thunkApp1
-		var arg Value
-		var args []Value
-		if one {
-			arg = *(*Value)(t.p)
-		} else {
-			args = t.appArgs()
-		}
-		t.state = thunkBlackhole
-		ev.Stats.ThunksForced++
-		if one {
+		switch t.state {
+		case thunkApp1:
+			arg := *(*Value)(t.p)
+			t.state = thunkBlackhole
+			ev.Stats.ThunksForced++
 			v, err = ev.callFunction1(fn, arg, at)
-		} else {
+		case thunkAppAttr:
+			attr := (*Attr)(t.p)
+			t.state = thunkBlackhole
+			ev.Stats.ThunksForced++
+			args := ev.argBuf(2)
+			args[0], args[1] = ev.symString(attr.Name), attr.Value
+			v, err = ev.CallFunction(fn, args, at)
+			ev.releaseArgs(args)
+		default:
+			args := ev.appArgs(t)
+			t.state = thunkBlackhole
+			ev.Stats.ThunksForced++
 			v, err = ev.CallFunction(fn, args, at)
 		}
 	case thunkPoisoned:

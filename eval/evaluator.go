@@ -68,7 +68,9 @@ type Evaluator struct {
 	// envsKept counts the times an environment was captured against
 	// syntax.Lambda.KeepsEnv's expectation; a call whose body saw it
 	// change does not release its environment.
-	envsKept  int
+	envsKept int
+	// symStrs holds one string value per symbol (see symString).
+	symStrs   []*String
 	fileCache map[string]Value
 	Stats     Stats
 
@@ -269,4 +271,23 @@ func (ev *Evaluator) step(pos syntax.Pos) error {
 		return ev.Errorf(AbortErr, pos, "evaluation interrupted")
 	}
 	return nil
+}
+
+// symString returns the string value of an attribute name. Builtins that
+// hand names to Nix code (attrNames, mapAttrs, zipAttrsWith) share one
+// value per name instead of allocating one each time.
+func (ev *Evaluator) symString(sym syntax.Symbol) *String {
+	if int(sym) < len(ev.symStrs) {
+		if s := ev.symStrs[sym]; s != nil {
+			return s
+		}
+	} else {
+		ev.symStrs = append(ev.symStrs, make([]*String, int(sym)+1-len(ev.symStrs))...)
+	}
+	s := &String{S: sym.String(), sym: sym}
+	if sym == syntax.NoSymbol || s.S == "" {
+		s = emptyString
+	}
+	ev.symStrs[sym] = s
+	return s
 }

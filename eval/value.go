@@ -278,13 +278,14 @@ const (
 	thunkApp1                        // w applied to *(*Value)(p)
 	thunkApp2                        // w applied to the two of *[2]Value
 	thunkAppN                        // w applied to the *[]Value
+	thunkAppAttr                     // w applied to the name and value of the *Attr (mapAttrs)
 	thunkBlackhole                   // being evaluated
 	thunkDone                        // w is the value
 	thunkFailed                      // w is a *failure
 	thunkPoisoned                    // a variable of a released environment (see poisonReleasedEnvs)
 )
 
-func (t *Thunk) isApp() bool { return t.state >= thunkApp1 && t.state <= thunkAppN }
+func (t *Thunk) isApp() bool { return t.state >= thunkApp1 && t.state <= thunkAppAttr }
 
 // val reads w as a Value: the result, the function of an application or
 // the failure.
@@ -333,9 +334,19 @@ func (t *Thunk) setApp(fn Value, pos syntax.Pos, args []Value) {
 	}
 }
 
+// setAttrApp makes t the suspended application of fn to the name and
+// value of at, which must stay unchanged (it is an element of a set).
+func (t *Thunk) setAttrApp(fn Value, at *Attr) {
+	t.setVal(fn)
+	t.state, t.p = thunkAppAttr, unsafe.Pointer(at)
+}
+
 // appArgs returns the arguments of a pending application.
-func (t *Thunk) appArgs() []Value {
+func (ev *Evaluator) appArgs(t *Thunk) []Value {
 	switch t.state {
+	case thunkAppAttr:
+		at := (*Attr)(t.p)
+		return []Value{ev.symString(at.Name), at.Value}
 	case thunkApp1:
 		return unsafe.Slice((*Value)(t.p), 1)
 	case thunkApp2:
