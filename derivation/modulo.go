@@ -233,11 +233,40 @@ func (h *Hasher) hashModulo(d *Derivation, maskOutputs bool, buf *atermBuf) (has
 		}
 		buf.haveInputs = true
 	}
-	buf.b, err = d.appendATermKeys(buf.b[:0], h.Dir, printOptions{maskOutputs: maskOutputs, modulo: true, inputs: buf.inputs}, &buf.keys)
+	if !maskOutputs && buf.canUnmask(d) {
+		buf.b2 = d.appendUnmasked(buf.b2[:0], buf.b, buf.marks, h.Dir)
+		return nixhash.Sum(nixhash.SHA256, buf.b2), true, nil
+	}
+	opt := printOptions{maskOutputs: maskOutputs, modulo: true, inputs: buf.inputs}
+	if maskOutputs {
+		buf.marks = buf.marks[:0]
+		opt.marks = &buf.marks
+	}
+	buf.masked = nil
+	buf.b, err = d.appendATermKeys(buf.b[:0], h.Dir, opt, &buf.keys)
 	if err != nil {
 		return nixhash.Hash{}, false, err
 	}
+	if maskOutputs {
+		buf.masked, buf.envLen, buf.outLen = d, len(d.Env), len(d.Outputs)
+	}
 	return nixhash.Sum(nixhash.SHA256, buf.b), true, nil
+}
+
+// canUnmask reports whether d's unmasked form can be patched from the
+// masked one in buf: it is of d itself, filling in has only set the
+// output variables that were there (the maps have their sizes still),
+// and every output now has a path.
+func (buf *atermBuf) canUnmask(d *Derivation) bool {
+	if buf.masked != d || len(d.Env) != buf.envLen || len(d.Outputs) != buf.outLen {
+		return false
+	}
+	for _, o := range d.Outputs {
+		if o.Kind != InputAddressed {
+			return false
+		}
+	}
+	return true
 }
 
 // UnparseModulo returns the text whose sha256 is d's own hash modulo:

@@ -172,3 +172,39 @@ func TestFillInAndHashInput(t *testing.T) {
 		}
 	}
 }
+
+// The unmasked modulo form patched from the masked one must be the one
+// printed, also with output variables that need escapes.
+func TestAppendUnmasked(t *testing.T) {
+	drvs, h := moduloStore(t)
+	tested := 0
+	for stem, drv := range drvs {
+		d := drv.Clone()
+		if ty, _ := d.Type(); ty != TypeInputAddressed {
+			continue
+		}
+		tested++
+		for name := range d.Outputs {
+			d.Env[name] = "a \"quoted\"\n\tpath\\"
+		}
+		inputs, ok, err := h.moduloInputs(d, nil)
+		if err != nil || !ok {
+			t.Fatal(stem, ok, err)
+		}
+		var marks []maskMark
+		masked, err := d.appendATerm(nil, h.Dir, printOptions{maskOutputs: true, modulo: true, inputs: inputs, marks: &marks})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := d.appendATerm(nil, h.Dir, printOptions{modulo: true, inputs: inputs})
+		if got := d.appendUnmasked(nil, masked, marks, h.Dir); !bytes.Equal(got, want) {
+			t.Errorf("%s: patched\n%s\nprinted\n%s", stem, got, want)
+		}
+		if len(marks) != 2*len(d.Outputs) {
+			t.Errorf("%s: %d marks for %d outputs", stem, len(marks), len(d.Outputs))
+		}
+	}
+	if tested == 0 {
+		t.Error("no input-addressed vector")
+	}
+}

@@ -21,6 +21,12 @@ var escaped = [256]bool{'"': true, '\\': true, '\n': true, '\r': true, '\t': tru
 
 func appendQuoted(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendEscaped(b, s)
+	return append(b, '"')
+}
+
+// appendEscaped appends s escaped, without the quotes around it.
+func appendEscaped(b []byte, s string) []byte {
 	i := 0
 	for i < len(s) && !escaped[s[i]] {
 		i++
@@ -40,7 +46,7 @@ func appendQuoted(b []byte, s string) []byte {
 			b = append(b, c)
 		}
 	}
-	return append(b, '"')
+	return b
 }
 
 func appendRaw(b []byte, s string) []byte {
@@ -96,6 +102,17 @@ type printOptions struct {
 	// modulo form, keyed by hash).
 	modulo bool
 	inputs []atermInput
+	// marks, if set, gets where maskOutputs left values out.
+	marks *[]maskMark
+}
+
+// maskMark is a place where a masked print left out an output's path,
+// in the outputs or in the output's environment variable: the offset
+// between the empty quotes, and the output's name.
+type maskMark struct {
+	off  int
+	name string
+	env  bool
 }
 
 // ATerm returns the .drv text, as Nix writes it for the same derivation,
@@ -122,6 +139,12 @@ type atermBuf struct {
 	inputs []atermInput
 	// haveInputs says inputs are those of the derivation being hashed.
 	haveInputs bool
+	// masked is the derivation whose masked modulo form b holds, with
+	// marks where it left values out and the sizes of its maps then.
+	masked         *Derivation
+	marks          []maskMark
+	envLen, outLen int
+	b2             []byte // for the unmasked form patched from b
 }
 
 var atermPool = sync.Pool{New: func() any { return new(atermBuf) }}
@@ -130,6 +153,7 @@ var atermPool = sync.Pool{New: func() any { return new(atermBuf) }}
 func getATermBuf() *atermBuf {
 	buf := atermPool.Get().(*atermBuf)
 	buf.haveInputs = false
+	buf.masked = nil
 	return buf
 }
 
@@ -204,6 +228,9 @@ func (d *Derivation) appendATermKeys(b []byte, dir storepath.Dir, opt printOptio
 		b = appendRaw(b, name)
 		b = append(b, ',')
 		if opt.maskOutputs || !hasPath {
+			if opt.marks != nil {
+				*opt.marks = append(*opt.marks, maskMark{off: len(b) + 1, name: name})
+			}
 			b = append(b, `""`...)
 		} else {
 			b = appendRawPath(b, dir, path)
@@ -264,16 +291,37 @@ func (d *Derivation) appendATermKeys(b []byte, dir storepath.Dir, opt printOptio
 			b = append(b, ',')
 		}
 		v := d.Env[k]
+		masked := false
 		if opt.maskOutputs {
 			if _, isOutput := d.Outputs[k]; isOutput {
-				v = ""
+				v, masked = "", true
 			}
 		}
 		b = append(b, '(')
 		b = appendQuoted(b, k)
 		b = append(b, ',')
+		if masked && opt.marks != nil {
+			*opt.marks = append(*opt.marks, maskMark{off: len(b) + 1, name: k, env: true})
+		}
 		b = appendQuoted(b, v)
 		b = append(b, ')')
 	}
 	return append(b, "])"...), nil
+}
+
+// appendUnmasked appends d's unmasked modulo form, patched from its
+// masked form: the two differ only at the marks, where the masked one
+// has empty strings and the unmasked one the output paths.
+func (d *Derivation) appendUnmasked(b, masked []byte, marks []maskMark, dir storepath.Dir) []byte {
+	last := 0
+	for _, m := range marks {
+		b = append(b, masked[last:m.off]...)
+		last = m.off
+		if m.env {
+			b = appendEscaped(b, d.Env[m.name])
+		} else {
+			b = dir.AppendPrint(b, d.Outputs[m.name].Path)
+		}
+	}
+	return append(b, masked[last:]...)
 }
