@@ -124,6 +124,8 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 			if v, ok := ev.cheapStrictCall(e, env); ok {
 				return v
 			}
+			// syntax.Lambda.KeepsEnv counted on computing it.
+			ev.envsKept++
 		}
 	}
 	// A function is suspended too, as in Nix: printing without --strict

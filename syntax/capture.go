@@ -50,6 +50,11 @@ func direct(e Expr) bool {
 		return e.FromWith == nil
 	case *List:
 		return len(e.Elems) == 0
+	case *Call:
+		// Integer arithmetic on direct operands is computed at once when
+		// the operands are evaluated integers; when it is suspended after
+		// all, the evaluator marks the environment as kept.
+		return e.StrictArgs && direct(e.Args[0]) && direct(e.Args[1])
 	}
 	return false
 }

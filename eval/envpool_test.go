@@ -1,0 +1,47 @@
+package eval
+
+import "testing"
+
+// Released environments are poisoned here instead of reused, so any value
+// still reaching one after its call returned makes the evaluation panic:
+// each case stresses a way a call can keep its environment.
+func TestReleasedEnvironmentsAreNotReached(t *testing.T) {
+	poisonReleasedEnvs = true
+	defer func() { poisonReleasedEnvs = false }()
+	for _, c := range []struct{ src, want string }{
+		{`let f = x: y: x; g = f 1; in [ (g 2) (g 3) ]`, `[ 1 1 ]`},
+		{`let f = x: [ x (x + 1) ]; in map f [ 1 2 ]`, `[ [ 1 2 ] [ 2 3 ] ]`},
+		{`let f = { a ? b, b ? 2 }: a; in [ (f { }) (f { b = 5; }) ]`, `[ 2 5 ]`},
+		{`let f = n: if n < 1 then 0 else 1 + f (n - 1); in f 50`, `50`},
+		{`let f = n: m: n - m; xs = map (f 10) [ 1 2 3 ]; in xs`, `[ 9 8 7 ]`},
+		{`let f = n: { v = n - 1; }; in map (x: (f x).v) [ 1 2 ]`, `[ 0 1 ]`},
+		{`let f = n: [ (n - 1) ]; t = { x = 3; }; in f t.x ++ f (t.x * 2)`, `[ 2 5 ]`},
+		{`let f = a: b: { inherit a b; }; in builtins.attrValues (f 1 2)`, `[ 1 2 ]`},
+		{`let f = s: with s; x; in f { x = 7; }`, `7`},
+		{`let f = x: let y = x; in y; in f 4`, `4`},
+		{`let f = x: rec { a = x; b = a; }; in (f 6).b`, `6`},
+		{`let f = x: y: x - y; in builtins.sort (a: b: f a b < 0) [ 3 1 2 ]`, `[ 1 2 3 ]`},
+		{`let f = x: "${toString x}!"; in map f [ 1 2 ]`, `[ "1!" "2!" ]`},
+		{`let g = x: x; f = n: g (n - 1); in [ (f 3) (f (f 9)) ]`, `[ 2 7 ]`},
+		{`let f = a: b: c: a - b - c; p = f 10; in [ (p 1 2) (p 3 4) ]`, `[ 7 3 ]`},
+		{`builtins.foldl' (acc: x: acc ++ [ (x * 2) ]) [ ] [ 1 2 3 ]`, `[ 2 4 6 ]`},
+		{`builtins.genList (i: { n = i - 1; }.n) 3`, `[ -1 0 1 ]`},
+	} {
+		ev := New(nil, Settings{})
+		e, err := ev.ParseString(c.src, "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := ev.Eval(e)
+		if err == nil {
+			err = ev.ForceDeep(v)
+		}
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if got := ev.PrintValue(v, PrintOptions{}); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+	}
+}
