@@ -57,17 +57,15 @@ func ParseBaseName(s string) (StorePath, error) {
 	if s[HashLen] != '-' {
 		return StorePath{}, errorf("'%s' can't name a store path because the hash part is not followed by a '-'", s)
 	}
-	for i := 0; i < HashLen; i++ {
-		if !nixbase32.IsDigit(s[i]) {
-			return StorePath{}, errorf("store path '%s' contains illegal base-32 character %s", s, quote(s[i]))
+	digest, ok := decodeHashPart(s)
+	if !ok {
+		for i := 0; i < HashLen; i++ {
+			if !nixbase32.IsDigit(s[i]) {
+				return StorePath{}, errorf("store path '%s' contains illegal base-32 character %s", s, quote(s[i]))
+			}
 		}
 	}
-	var p StorePath
-	// 32 alphabet characters always decode to exactly 20 bytes.
-	if err := nixbase32.Decode(p.digest[:], s[:HashLen]); err != nil {
-		return StorePath{}, errorf("store path '%s': %v", s, err)
-	}
-	p.name = s[HashLen+1:]
+	p := StorePath{digest: digest, name: s[HashLen+1:]}
 	if err := ValidateName(p.name); err != nil {
 		return StorePath{}, errorf("path '%s' is not a valid store path: %s", s, err)
 	}
@@ -114,7 +112,10 @@ func nameChar(c byte) bool {
 func (p StorePath) Digest() [DigestSize]byte { return p.digest }
 
 // HashPart returns the digest in nix32, the first 32 characters.
-func (p StorePath) HashPart() string { return nixbase32.EncodeToString(p.digest[:]) }
+func (p StorePath) HashPart() string {
+	var buf [HashLen]byte
+	return string(appendHashPart(buf[:0], &p.digest))
+}
 
 // Name returns the part after the dash.
 func (p StorePath) Name() string { return p.name }
@@ -133,9 +134,7 @@ func (p StorePath) AppendTo(b []byte) []byte {
 	if p.IsZero() {
 		return b
 	}
-	n := len(b)
-	b = slices.Grow(b, nixbase32.EncodedLen(DigestSize)+1+len(p.name))[:n+nixbase32.EncodedLen(DigestSize)]
-	nixbase32.Encode(b[n:], p.digest[:])
+	b = appendHashPart(slices.Grow(b, HashLen+1+len(p.name)), &p.digest)
 	b = append(b, '-')
 	return append(b, p.name...)
 }
@@ -185,4 +184,49 @@ func quote(c byte) string {
 		return "'" + string(rune(c)) + "'"
 	}
 	return fmt.Sprintf("'\\x%02x'", c)
+}
+
+// Store paths are parsed all the time, always with a 20-byte digest:
+// 160 bits, 32 nix32 characters of 5 bits, so that each run of 8
+// characters is exactly 5 bytes. The digest is a little-endian number
+// written most significant character first (nixbase32's encoding).
+
+// digitValue is the value of a nix32 character, 0xff for other bytes.
+var digitValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := 0; i < len(nixbase32.Alphabet); i++ {
+		t[nixbase32.Alphabet[i]] = byte(i)
+	}
+	return t
+}()
+
+// decodeHashPart decodes the first 32 characters of s; ok is false if
+// one is not a nix32 character.
+func decodeHashPart(s string) (d [DigestSize]byte, ok bool) {
+	s = s[:HashLen]
+	for g := 0; g < 4; g++ { // bytes 5g to 5g+4, from characters 31-8g down to 24-8g
+		var v, bad uint64
+		for t := 0; t < 8; t++ {
+			c := uint64(digitValue[s[HashLen-1-8*g-t]])
+			bad |= c
+			v |= c << (5 * t)
+		}
+		if bad >= 32 {
+			return d, false
+		}
+		for i := 0; i < 5; i++ {
+			d[5*g+i] = byte(v >> (8 * i))
+		}
+	}
+	return d, true
+}
+
+// appendHashPart appends the 32 nix32 characters of a digest.
+func appendHashPart(b []byte, d *[DigestSize]byte) []byte {
+	n := len(b)
+	b = append(b, make([]byte, HashLen)...)
+	nixbase32.Encode(b[n:], d[:])
+	return b
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/cairn-nix/cairn/internal/testshared"
+	"github.com/cairn-nix/cairn/nixbase32"
 )
 
 // vectorDir finds ../shared/conformance/nix-store-data/<sub>, skipping
@@ -251,5 +252,29 @@ func TestParseFastPath(t *testing.T) {
 		if p1 != p2 || (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Error() != err2.Error()) {
 			t.Errorf("Parse(%q) = %v, %v; cleaned first: %v, %v", s, p1, err1, p2, err2)
 		}
+	}
+}
+
+// The unrolled hash-part codec must agree with nixbase32's.
+func TestHashPartCodec(t *testing.T) {
+	var d [DigestSize]byte
+	for n := 0; n < 2000; n++ {
+		for i := range d {
+			d[i] = byte(n*7919 + i*i*31 + n*i)
+		}
+		if n%3 == 0 {
+			d[n%DigestSize] = 0xff
+		}
+		want := nixbase32.EncodeToString(d[:])
+		if got := string(appendHashPart(nil, &d)); got != want {
+			t.Fatalf("appendHashPart(%x) = %s, want %s", d, got, want)
+		}
+		back, ok := decodeHashPart(want)
+		if !ok || back != d {
+			t.Fatalf("decodeHashPart(%s) = %x, %v; want %x", want, back, ok, d)
+		}
+	}
+	if _, ok := decodeHashPart(strings.Repeat("0", 31) + "e"); ok {
+		t.Error("decodeHashPart accepted 'e'")
 	}
 }
