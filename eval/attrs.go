@@ -204,15 +204,13 @@ func Update(a, b *Attrs) *Attrs {
 	if b.Len() == 0 {
 		return a
 	}
-	if b.Len() <= layerMax && a.depth() < maxLayers-1 {
-		top := b.All()
-		size := a.Len()
-		for _, at := range top {
-			if _, ok := a.Get(at.Name); !ok {
-				size++
-			}
+	if b.Len() <= layerMax {
+		if a.depth() < maxLayers-1 {
+			return layerOn(a, b.All(), b.Pos)
 		}
-		return &Attrs{list: top, layer: &layer{base: a, size: size, depth: a.depth() + 1}, Pos: b.Pos}
+		if c := a.collapse(b.All(), b.Pos); c != nil {
+			return c
+		}
 	}
 	var left []Attr
 	switch {
@@ -224,6 +222,42 @@ func Update(a, b *Attrs) *Attrs {
 		left = a.flatten()
 	}
 	return &Attrs{list: mergeAttrs(left, b.All()), Pos: b.Pos}
+}
+
+// layerOn puts the sorted list top on a as a new layer.
+func layerOn(a *Attrs, top []Attr, pos syntax.Pos) *Attrs {
+	size := a.Len()
+	for _, at := range top {
+		if _, ok := a.Get(at.Name); !ok {
+			size++
+		}
+	}
+	return &Attrs{list: top, layer: &layer{base: a, size: size, depth: a.depth() + 1}, Pos: pos}
+}
+
+// accMax bounds the layer that collapse gathers the small layers of a
+// full chain into. A chain of overlays on a big set then copies the big
+// set once every accMax/layerMax overlays or so, instead of every
+// maxLayers.
+const accMax = 4096
+
+// collapse returns a // top for a chain a that is full: its layers (down
+// to the flat set at its bottom) and top are merged into one layer on that
+// set. nil when that layer would be too big: the caller flattens.
+func (a *Attrs) collapse(top []Attr, pos syntax.Pos) *Attrs {
+	upper := top
+	l := a
+	for ; l.layer != nil && l.layer.merged == nil; l = l.layer.base {
+		upper = mergeAttrs(l.list, upper)
+		if len(upper) > accMax {
+			return nil
+		}
+	}
+	bottom := l
+	if l.layer != nil {
+		bottom = &Attrs{list: l.layer.merged, Pos: l.Pos}
+	}
+	return layerOn(bottom, upper, pos)
 }
 
 // mergeAttrs merges two sorted lists, the second winning on equal names.

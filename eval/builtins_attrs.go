@@ -19,7 +19,7 @@ func init() {
 		if a.Len() == 0 {
 			return emptyList, nil
 		}
-		order, _ := lexOrder(a)
+		order := lexOrder(a)
 		out := make([]Value, len(order))
 		all := a.All()
 		for i, k := range order {
@@ -36,7 +36,7 @@ func init() {
 		if a.Len() == 0 {
 			return emptyList, nil
 		}
-		order, _ := lexOrder(a)
+		order := lexOrder(a)
 		out := make([]Value, len(order))
 		for i, k := range order {
 			out[i] = a.All()[k].Value
@@ -95,21 +95,30 @@ func init() {
 // lexOrder returns the indices of a's attributes in lexicographic order
 // of their names (a is sorted by symbol, which is not that order), and
 // the names.
-func lexOrder(a *Attrs) ([]int, []string) {
-	names := make([]string, len(a.All()))
-	order := make([]int, len(a.All()))
+func lexOrder(a *Attrs) []int32 {
+	all := a.All()
+	// Sorting the names with their indices side by side keeps the
+	// comparisons on contiguous memory.
+	type named struct {
+		name string
+		i    int32
+	}
+	keys := make([]named, len(all))
 	sorted := true
-	for i := range order {
-		order[i] = i
-		names[i] = a.All()[i].Name.String()
-		if i > 0 && names[i] < names[i-1] {
+	for i := range all {
+		keys[i] = named{all[i].Name.String(), int32(i)}
+		if i > 0 && keys[i].name < keys[i-1].name {
 			sorted = false
 		}
 	}
 	if !sorted {
-		slices.SortFunc(order, func(x, y int) int { return strings.Compare(names[x], names[y]) })
+		slices.SortFunc(keys, func(x, y named) int { return strings.Compare(x.name, y.name) })
 	}
-	return order, names
+	order := make([]int32, len(keys))
+	for i, k := range keys {
+		order[i] = k.i
+	}
+	return order
 }
 
 func primRemoveAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
