@@ -115,7 +115,7 @@ func (h *Hasher) Remember(p storepath.StorePath, d *Derivation) error {
 }
 
 // Memoize records m as the HashInput of the derivation at p, for a
-// caller that computed it with FillInAndHashInput.
+// caller that computed it with Instantiate.
 func (h *Hasher) Memoize(p storepath.StorePath, m HashModulo) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -234,13 +234,13 @@ func (h *Hasher) hashModulo(d *Derivation, maskOutputs bool, buf *atermBuf) (has
 		buf.haveInputs = true
 	}
 	if !maskOutputs && buf.canUnmask(d) {
-		buf.b2 = d.appendUnmasked(buf.b2[:0], buf.b, buf.marks, h.Dir)
+		buf.b2 = d.appendUnmasked(buf.b2[:0], buf.b, 0, len(buf.b), buf.marks, h.Dir)
 		return nixhash.Sum(nixhash.SHA256, buf.b2), true, nil
 	}
 	opt := printOptions{maskOutputs: maskOutputs, modulo: true, inputs: buf.inputs}
 	if maskOutputs {
 		buf.marks = buf.marks[:0]
-		opt.marks = &buf.marks
+		opt.marks, opt.inputsAt = &buf.marks, &buf.inputsAt
 	}
 	buf.masked = nil
 	buf.b, err = d.appendATermKeys(buf.b[:0], h.Dir, opt, &buf.keys)
@@ -334,23 +334,37 @@ func (h *Hasher) FillInOutputPaths(d *Derivation) error {
 	return h.outputPaths(d, true, buf)
 }
 
-// FillInAndHashInput is FillInOutputPaths followed by HashInput of the
-// filled-in d, as derivationStrict needs both: the inputs are replaced
-// by their hashes once for the two. The error is FillInOutputPaths';
-// HashInput failing gives the zero HashModulo, leaving d usable. Record
-// the result with Memoize once d's path is known.
-func (h *Hasher) FillInAndHashInput(d *Derivation) (HashModulo, error) {
+// Instantiate does what derivationStrict needs done to a derivation
+// whose attributes are read: FillInOutputPaths, then Canonicalize, and
+// the ATerm, appended to b. It also gives d's HashInput, to Memoize
+// once d's path is known; the zero HashModulo if that fails, which
+// leaves d usable. The three texts hashed or printed differ in few
+// places, so the first is printed and the others patched from it.
+func (h *Hasher) Instantiate(d *Derivation, b []byte) (aterm []byte, input HashModulo, err error) {
 	buf := getATermBuf()
 	defer atermPool.Put(buf)
 	if err := h.outputPaths(d, true, buf); err != nil {
-		return HashModulo{}, err
+		return b, HashModulo{}, err
 	}
 	// The inputs in buf stand for d's, which filling in left alone.
-	m, err := h.hashInput(d, buf)
+	input, err = h.hashInput(d, buf)
 	if err != nil {
-		return HashModulo{}, nil
+		input = HashModulo{}
 	}
-	return m, nil
+	if !d.inputsCanonical() {
+		buf.masked = nil // Canonicalize will reorder what it printed
+	}
+	if err := d.Canonicalize(); err != nil {
+		return b, HashModulo{}, err
+	}
+	if buf.canUnmask(d) {
+		in := buf.inputsAt
+		b = d.appendUnmasked(b, buf.b, 0, in[0], buf.marks, h.Dir)
+		b = d.appendInputDrvs(b, h.Dir)
+		return d.appendUnmasked(b, buf.b, in[1], len(buf.b), buf.marks, h.Dir), input, nil
+	}
+	b, err = d.appendATermKeys(b, h.Dir, printOptions{}, &buf.keys)
+	return b, input, err
 }
 
 // CheckInvariants checks that input-addressed output paths are the ones

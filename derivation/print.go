@@ -102,8 +102,10 @@ type printOptions struct {
 	// modulo form, keyed by hash).
 	modulo bool
 	inputs []atermInput
-	// marks, if set, gets where maskOutputs left values out.
-	marks *[]maskMark
+	// marks, if set, gets where maskOutputs left values out, and
+	// inputsAt where the inputs are.
+	marks    *[]maskMark
+	inputsAt *[2]int
 }
 
 // maskMark is a place where a masked print left out an output's path,
@@ -143,6 +145,7 @@ type atermBuf struct {
 	// marks where it left values out and the sizes of its maps then.
 	masked         *Derivation
 	marks          []maskMark
+	inputsAt       [2]int
 	envLen, outLen int
 	b2             []byte // for the unmasked form patched from b
 }
@@ -243,6 +246,7 @@ func (d *Derivation) appendATermKeys(b []byte, dir storepath.Dir, opt printOptio
 	}
 
 	b = append(b, "],["...)
+	inStart := len(b)
 	if opt.modulo {
 		for i, in := range opt.inputs {
 			if i > 0 {
@@ -255,16 +259,10 @@ func (d *Derivation) appendATermKeys(b []byte, dir storepath.Dir, opt printOptio
 			b = append(b, ')')
 		}
 	} else {
-		for i, in := range d.InputDrvs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '(')
-			b = appendRawPath(b, dir, in.Path)
-			b = append(b, ',')
-			b = appendOutputSet(b, in.OutputSet)
-			b = append(b, ')')
-		}
+		b = d.appendInputDrvs(b, dir)
+	}
+	if opt.inputsAt != nil {
+		opt.inputsAt[0], opt.inputsAt[1] = inStart, len(b)
 	}
 
 	b = append(b, "],["...)
@@ -309,12 +307,30 @@ func (d *Derivation) appendATermKeys(b []byte, dir storepath.Dir, opt printOptio
 	return append(b, "])"...), nil
 }
 
-// appendUnmasked appends d's unmasked modulo form, patched from its
-// masked form: the two differ only at the marks, where the masked one
-// has empty strings and the unmasked one the output paths.
-func (d *Derivation) appendUnmasked(b, masked []byte, marks []maskMark, dir storepath.Dir) []byte {
-	last := 0
+// appendInputDrvs appends the input derivations, as the ATerm has them.
+func (d *Derivation) appendInputDrvs(b []byte, dir storepath.Dir) []byte {
+	for i, in := range d.InputDrvs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '(')
+		b = appendRawPath(b, dir, in.Path)
+		b = append(b, ',')
+		b = appendOutputSet(b, in.OutputSet)
+		b = append(b, ')')
+	}
+	return b
+}
+
+// appendUnmasked appends masked[lo:hi] from d's masked modulo form,
+// unmasked: the masked and unmasked forms differ only at the marks,
+// where the masked one has empty strings and the other output paths.
+func (d *Derivation) appendUnmasked(b, masked []byte, lo, hi int, marks []maskMark, dir storepath.Dir) []byte {
+	last := lo
 	for _, m := range marks {
+		if m.off < lo || m.off > hi {
+			continue
+		}
 		b = append(b, masked[last:m.off]...)
 		last = m.off
 		if m.env {
@@ -323,5 +339,5 @@ func (d *Derivation) appendUnmasked(b, masked []byte, marks []maskMark, dir stor
 			b = dir.AppendPrint(b, d.Outputs[m.name].Path)
 		}
 	}
-	return append(b, masked[last:]...)
+	return append(b, masked[last:hi]...)
 }

@@ -420,14 +420,21 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 			d.Env[o] = ""
 			d.Outputs[o] = derivation.Output{Kind: derivation.Deferred}
 		}
+		// This also canonicalizes d and prints its ATerm.
 		var err error
-		if input, err = g.hasher.FillInAndHashInput(d); err != nil {
+		if s.text, input, err = g.hasher.Instantiate(d, s.text[:0]); err != nil {
 			return nil, g.wrap(ev, err)
 		}
 	}
-
-	if err := d.Canonicalize(); err != nil {
-		return nil, g.wrap(ev, err)
+	if input.Kind == 0 {
+		if err := d.Canonicalize(); err != nil {
+			return nil, g.wrap(ev, err)
+		}
+		text, err := d.AppendATerm(s.text[:0], g.dir)
+		if err != nil {
+			return nil, g.wrap(ev, err)
+		}
+		s.text = text
 	}
 	drvPath, err := g.writeDerivation(s)
 	if err != nil {
@@ -511,17 +518,10 @@ func (g *IO) putScratch(s *drvScratch) {
 	g.scratch = append(g.scratch, s)
 }
 
-// writeDerivation computes the .drv path of s.d (canonical already)
-// and, unless read-only, writes it.
+// writeDerivation computes the .drv path of s.d (canonical already),
+// whose ATerm is s.text, and, unless read-only, writes it.
 func (g *IO) writeDerivation(s *drvScratch) (storepath.StorePath, error) {
-	d := &s.d
-	// The text is printed into a reused buffer: read-only mode only
-	// hashes it.
-	text, err := d.AppendATerm(s.text[:0], g.dir)
-	if err != nil {
-		return storepath.StorePath{}, err
-	}
-	s.text = text
+	d, text := &s.d, s.text
 	// The references, merged in order from the two sorted lists, so
 	// that the path computation need not sort a copy.
 	refs, srcs := s.refs[:0], d.InputSrcs
