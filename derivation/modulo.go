@@ -117,31 +117,39 @@ func (h *Hasher) Remember(p storepath.StorePath, d *Derivation) error {
 // Memoize records m as the HashInput of the derivation at p, for a
 // caller that computed it with Instantiate.
 func (h *Hasher) Memoize(p storepath.StorePath, m HashModulo) {
+	regular := m.Kind == ModuloRegular && m.Hash.Algo() == nixhash.SHA256
+	var sum [sha256Size]byte
+	m.Hash.CompressInto(sum[:]) // for a sha256, folding to its size is a copy
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if m.Kind == ModuloRegular && m.Hash.Algo() == nixhash.SHA256 {
+	if regular {
 		if h.regular == nil {
 			h.regular = map[[storepath.DigestSize]byte][sha256Size]byte{}
 		}
-		var sum [sha256Size]byte
-		m.Hash.CompressInto(sum[:]) // a sha256 folded to its own size: a copy
 		h.regular[p.Digest()] = sum
-		return
+	} else {
+		if h.other == nil {
+			h.other = map[storepath.StorePath]HashModulo{}
+		}
+		h.other[p] = m
 	}
-	if h.other == nil {
-		h.other = map[storepath.StorePath]HashModulo{}
-	}
-	h.other[p] = m
+	h.mu.Unlock()
 }
 
 func (h *Hasher) memoized(p storepath.StorePath) (HashModulo, bool) {
+	var (
+		m  HashModulo
+		ok bool
+	)
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if sum, ok := h.regular[p.Digest()]; ok {
+	sum, regular := h.regular[p.Digest()]
+	if !regular {
+		m, ok = h.other[p]
+	}
+	h.mu.Unlock()
+	if regular {
 		hash, _ := nixhash.FromBytes(nixhash.SHA256, sum[:])
 		return HashModulo{Kind: ModuloRegular, Hash: hash}, true
 	}
-	m, ok := h.other[p]
 	return m, ok
 }
 
