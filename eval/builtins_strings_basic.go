@@ -9,14 +9,25 @@ import (
 // The string builtins everything else leans on (toString, substring,
 // stringLength, concatStringsSep).
 
+// toStringOp is builtins.toString; evalConcatStrings calls it without
+// building the intermediate string.
+var toStringOp *PrimOp
+
+func primToString(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+	s, ctx, err := ev.toStringArg(pos, args[0])
+	if err != nil {
+		return nil, err
+	}
+	return StrCtx(s, ctx), nil
+}
+
+func (ev *Evaluator) toStringArg(pos syntax.Pos, v Value) (string, Context, error) {
+	return ev.CoerceToString(pos, v, "while evaluating the first argument passed to builtins.toString", true, false)
+}
+
 func init() {
-	Register(&PrimOp{Name: "toString", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
-		s, ctx, err := ev.CoerceToString(pos, args[0], "while evaluating the first argument passed to builtins.toString", true, false)
-		if err != nil {
-			return nil, err
-		}
-		return StrCtx(s, ctx), nil
-	}})
+	toStringOp = &PrimOp{Name: "toString", Arity: 1, Fn: primToString}
+	Register(toStringOp)
 	Register(&PrimOp{Name: "substring", Arity: 3, Fn: primSubstring})
 	Register(&PrimOp{Name: "stringLength", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		s, _, err := ev.CoerceToString(pos, args[0], "while evaluating the argument passed to builtins.stringLength", false, true)

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/cairn-nix/cairn/syntax"
 )
@@ -642,14 +643,32 @@ func (ev *Evaluator) ConcatLists(lists []Value, pos syntax.Pos, ctx string) (Val
 
 func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value, error) {
 	var ctx ContextBuilder
-	var sb strings.Builder
+	// The pieces of a string or path are joined once at the end, in one
+	// allocation of the right size.
+	var piecesBuf [8]string
+	pieces := piecesBuf[:0]
+	size := 0
 	var n int64
 	var nf float64
 	first := !e.ForceString
 	firstType := TString
 	for _, part := range e.Parts {
-		v, err := ev.eval(part.E, env)
-		if err != nil {
+		var v Value
+		if s, c, ok, err := ev.inlineToString(part.E, env); err != nil {
+			return nil, err
+		} else if ok {
+			if first {
+				firstType = TString
+			}
+			if firstType == TString || firstType == TPath {
+				pieces = append(pieces, s)
+				size += len(s)
+				ctx.Add(c)
+				first = false
+				continue
+			}
+			v = StrCtx(s, c) // added to a number: an error below
+		} else if v, err = ev.eval(part.E, env); err != nil {
 			return nil, err
 		}
 		if first {
@@ -684,7 +703,8 @@ func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value
 			if err != nil {
 				return nil, err
 			}
-			sb.WriteString(s)
+			pieces = append(pieces, s)
+			size += len(s)
 			ctx.Add(c)
 		}
 		first = false
@@ -694,13 +714,24 @@ func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value
 		return mkInt(n), nil
 	case TFloat:
 		return Float(nf), nil
-	case TPath:
+	}
+	joined := ""
+	if len(pieces) == 1 {
+		joined = pieces[0]
+	} else if size > 0 {
+		b := make([]byte, 0, size)
+		for _, p := range pieces {
+			b = append(b, p...)
+		}
+		joined = unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	if firstType == TPath {
 		if len(ctx.Context()) > 0 {
 			return nil, ev.Errorf(EvalErr, e.P, "a string that refers to a store path cannot be appended to a path")
 		}
-		return Path(canonPath(sb.String())), nil
+		return Path(canonPath(joined)), nil
 	}
-	return StrCtx(sb.String(), ctx.Context()), nil
+	return StrCtx(joined, ctx.Context()), nil
 }
 
 func addOverflows(a, b int64) (int64, bool) {
@@ -969,4 +1000,36 @@ func evaluatedVar(v *syntax.Var, env *Env) (Value, bool) {
 		val = t.val()
 	}
 	return val, val != nil
+}
+
+// inlineToString evaluates `toString x` inside a string interpolation
+// without the intermediate string value, when e is such a call (ok false
+// otherwise). The argument is passed as evaluated or suspended as the call
+// would pass it, and errors carry the same frames.
+func (ev *Evaluator) inlineToString(e syntax.Expr, env *Env) (string, Context, bool, error) {
+	c, ok := e.(*syntax.Call)
+	if !ok || len(c.Args) != 1 {
+		return "", nil, false, nil
+	}
+	fv, ok := c.Fn.(*syntax.Var)
+	if !ok || fv.FromWith != nil {
+		return "", nil, false, nil
+	}
+	if fn, ok := evaluatedVar(fv, env); !ok || fn != Value(toStringOp) {
+		return "", nil, false, nil
+	}
+	if ev.callDepth > ev.Settings.MaxCallDepth {
+		return "", nil, true, ev.Errorf(StackOverflowErr, c.P, "stack overflow; max-call-depth exceeded")
+	}
+	if err := ev.step(c.P); err != nil {
+		return "", nil, true, err
+	}
+	ev.Stats.PrimOpCalls++
+	ev.callDepth++
+	s, ctx, err := ev.toStringArg(syntax.NoPos, ev.thunk(c.Args[0], env))
+	ev.callDepth--
+	if err != nil {
+		asError(ev, err).AddTracef(c.P, "while calling the '%s' builtin", toStringOp.Name)
+	}
+	return s, ctx, true, err
 }

@@ -1,0 +1,1 @@
+let f = x: "v=${toString x}"; in f { }
