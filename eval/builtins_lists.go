@@ -434,41 +434,58 @@ func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 		return nil, err
 	}
 	sets := make([]*Attrs, len(l.Elems))
-	counts := map[syntax.Symbol]int{}
+	// Per name: its count, then its place in the result; kept in a table
+	// indexed by symbol instead of a map.
 	for i, x := range l.Elems {
 		a, err := ev.forceAttrs(x, syntax.NoPos, "while evaluating a value of the list passed as second argument to builtins.zipAttrsWith")
 		if err != nil {
 			return nil, err
 		}
 		sets[i] = a
+	}
+	slot := ev.symTable() // nothing is evaluated while it is in use
+	var names []syntax.Symbol
+	total := 0
+	for _, a := range sets {
 		for _, at := range a.All() {
-			counts[at.Name]++
+			if slot[at.Name] == 0 {
+				names = append(names, at.Name)
+			}
+			slot[at.Name]++
+			total++
 		}
 	}
-	list := make([]Attr, 0, len(counts))
-	for name := range counts {
-		list = append(list, Attr{Name: name})
+	if len(names) == 0 {
+		return emptyAttrs, nil
 	}
-	slices.SortFunc(list, func(a, b Attr) int { return cmp.Compare(a.Name, b.Name) })
-	vals := make([][]Value, len(list))
-	idx := make(map[syntax.Symbol]int, len(list))
-	for i, at := range list {
-		idx[at.Name] = i
-		vals[i] = make([]Value, 0, counts[at.Name])
+	slices.Sort(names)
+	// One array for all the values, one for the lists and one for the
+	// suspended calls.
+	all := make([]Value, total)
+	lists := make([]List, len(names))
+	thunks := make([]Thunk, len(names))
+	argv := make([]Value, 2*len(names))
+	list := make([]Attr, len(names))
+	start := 0
+	for i, name := range names {
+		n := int(slot[name])
+		lists[i].Elems = all[start : start : start+n]
+		slot[name] = int32(i)
+		start += n
 	}
 	for _, a := range sets {
 		for _, at := range a.All() {
-			i := idx[at.Name]
-			vals[i] = append(vals[i], at.Value)
+			li := &lists[slot[at.Name]]
+			li.Elems = append(li.Elems, at.Value)
 		}
 	}
-	for i := range list {
-		list[i].Value = NewApp(f, syntax.NoPos, ev.symString(list[i].Name), NewList(vals[i]))
+	ev.clearSymTable(names)
+	for i, name := range names {
+		argv[2*i], argv[2*i+1] = ev.symString(name), &lists[i]
+		thunks[i].setApp(f, syntax.NoPos, argv[2*i:2*i+2:2*i+2])
+		list[i] = Attr{Name: name, Value: &thunks[i]}
 	}
 	ev.Stats.Attrsets++
-	if len(list) == 0 {
-		return emptyAttrs, nil
-	}
 	return &Attrs{list: list}, nil
 }
 

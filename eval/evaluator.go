@@ -71,6 +71,7 @@ type Evaluator struct {
 	envsKept int
 	// symStrs holds one string value per symbol (see symString).
 	symStrs   []*String
+	symTab    []int32 // scratch per symbol, all zero between uses (see symTable)
 	fileCache map[string]Value
 	Stats     Stats
 
@@ -290,4 +291,22 @@ func (ev *Evaluator) symString(sym syntax.Symbol) *String {
 	}
 	ev.symStrs[sym] = s
 	return s
+}
+
+// symTable returns a scratch table indexed by symbol, all zeros, for
+// builtins that gather attributes by name; give it back zeroed with
+// clearSymTable. It is not reentrant: users must not evaluate while
+// holding it.
+func (ev *Evaluator) symTable() []int32 {
+	if n := syntax.Bound(); len(ev.symTab) < n {
+		ev.symTab = make([]int32, n)
+	}
+	return ev.symTab
+}
+
+// clearSymTable zeroes the entries of names in the scratch table.
+func (ev *Evaluator) clearSymTable(names []syntax.Symbol) {
+	for _, s := range names {
+		ev.symTab[s] = 0
+	}
 }

@@ -141,3 +141,7 @@ func Lookup(s string) (Symbol, bool) {
 
 // String returns the symbol's text.
 func (s Symbol) String() string { return s.name(symtab) }
+
+// Bound is above every symbol interned so far, for tables indexed by
+// symbol.
+func Bound() int { return len(*symtab.chunks.Load()) * chunkSize }
