@@ -67,7 +67,7 @@ const sha256Size = 32
 // on it (Nix's hashInput): its output paths stay in the hashed text.
 func (h *Hasher) HashInput(d *Derivation) (HashModulo, error) {
 	buf := getATermBuf()
-	defer atermPool.Put(buf)
+	defer putATermBuf(buf)
 	return h.hashInput(d, buf)
 }
 
@@ -301,7 +301,7 @@ func (h *Hasher) UnparseModulo(d *Derivation) (text []byte, ok bool, err error) 
 // It is the sha256 of UnparseModulo's text, printed in a reused buffer.
 func (h *Hasher) Hash(d *Derivation) (hash nixhash.Hash, ok bool, err error) {
 	buf := getATermBuf()
-	defer atermPool.Put(buf)
+	defer putATermBuf(buf)
 	return h.hash(d, buf)
 }
 
@@ -338,7 +338,7 @@ func (d *Derivation) checkModuloOutputs() error {
 // the result as CheckInvariants does (Nix's fillInOutputPaths).
 func (h *Hasher) FillInOutputPaths(d *Derivation) error {
 	buf := getATermBuf()
-	defer atermPool.Put(buf)
+	defer putATermBuf(buf)
 	return h.outputPaths(d, true, buf)
 }
 
@@ -350,7 +350,7 @@ func (h *Hasher) FillInOutputPaths(d *Derivation) error {
 // places, so the first is printed and the others patched from it.
 func (h *Hasher) Instantiate(d *Derivation, b []byte) (aterm []byte, input HashModulo, err error) {
 	buf := getATermBuf()
-	defer atermPool.Put(buf)
+	defer putATermBuf(buf)
 	if err := h.outputPaths(d, true, buf); err != nil {
 		return b, HashModulo{}, err
 	}
@@ -380,7 +380,7 @@ func (h *Hasher) Instantiate(d *Derivation, b []byte) (aterm []byte, input HashM
 // in its environment variable (Nix's checkInvariants).
 func (h *Hasher) CheckInvariants(d *Derivation) error {
 	buf := getATermBuf()
-	defer atermPool.Put(buf)
+	defer putATermBuf(buf)
 	return h.outputPaths(d, false, buf)
 }
 

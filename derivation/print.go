@@ -129,7 +129,7 @@ func (d *Derivation) ATerm(dir storepath.Dir) ([]byte, error) {
 // that only hashes the text can reuse a buffer.
 func (d *Derivation) AppendATerm(b []byte, dir storepath.Dir) ([]byte, error) {
 	buf := getATermBuf() // for its sorting room
-	defer atermPool.Put(buf)
+	defer putATermBuf(buf)
 	return d.appendATermKeys(b, dir, printOptions{}, &buf.keys)
 }
 
@@ -156,8 +156,13 @@ var atermPool = sync.Pool{New: func() any { return new(atermBuf) }}
 func getATermBuf() *atermBuf {
 	buf := atermPool.Get().(*atermBuf)
 	buf.haveInputs = false
-	buf.masked = nil
 	return buf
+}
+
+// putATermBuf gives a buffer back, not keeping the derivation it saw.
+func putATermBuf(buf *atermBuf) {
+	buf.masked = nil
+	atermPool.Put(buf)
 }
 
 func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, opt printOptions) ([]byte, error) {
