@@ -33,14 +33,19 @@ func (ev *Evaluator) EqValues(a, b Value, pos syntax.Pos, ctx string) (bool, err
 }
 
 func (ev *Evaluator) eqValues(a, b Value, pos syntax.Pos, ctx string, byRef bool) (bool, error) {
-	// Nix forces both sides before its identity shortcut, so a value
-	// compared with itself still fails if it throws.
-	a0, b0 := a, b
 	if ev.callDepth > ev.Settings.MaxCallDepth {
 		return false, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
 	}
 	ev.callDepth++
-	defer func() { ev.callDepth-- }()
+	eq, err := ev.eqValuesIn(a, b, pos, ctx, byRef)
+	ev.callDepth--
+	return eq, err
+}
+
+func (ev *Evaluator) eqValuesIn(a, b Value, pos syntax.Pos, ctx string, byRef bool) (bool, error) {
+	// Nix forces both sides before its identity shortcut, so a value
+	// compared with itself still fails if it throws.
+	a0, b0 := a, b
 	a, err := ev.Force(a, pos)
 	if err != nil {
 		return false, err

@@ -245,11 +245,19 @@ func (ev *Evaluator) CoerceToString(pos syntax.Pos, v Value, ctx string, coerceM
 }
 
 func (ev *Evaluator) coerceToString(pos syntax.Pos, v Value, ctx string, coerceMore, copyToStore, canonicalize bool) (string, Context, error) {
+	if s, ok := v.(*String); ok {
+		return s.S, s.Ctx(), nil // nothing to force or convert
+	}
 	if ev.callDepth > ev.Settings.MaxCallDepth {
 		return "", nil, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
 	}
 	ev.callDepth++
-	defer func() { ev.callDepth-- }()
+	s, c, err := ev.coerceToStringIn(pos, v, ctx, coerceMore, copyToStore, canonicalize)
+	ev.callDepth--
+	return s, c, err
+}
+
+func (ev *Evaluator) coerceToStringIn(pos syntax.Pos, v Value, ctx string, coerceMore, copyToStore, canonicalize bool) (string, Context, error) {
 	v, err := ev.Force(v, pos)
 	if err != nil {
 		return "", nil, err

@@ -38,7 +38,12 @@ func (ev *Evaluator) writeJSON(b *strings.Builder, v Value, pos syntax.Pos, stri
 		return ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
 	}
 	ev.callDepth++
-	defer func() { ev.callDepth-- }()
+	err := ev.writeJSONIn(b, v, pos, strict, copyToStore, ctx)
+	ev.callDepth--
+	return err
+}
+
+func (ev *Evaluator) writeJSONIn(b *strings.Builder, v Value, pos syntax.Pos, strict, copyToStore bool, ctx *Context) error {
 	if strict {
 		fv, err := ev.Force(v, pos)
 		if err != nil {
