@@ -46,6 +46,7 @@ func derivationValue(ev *eval.Evaluator) eval.Value {
 var (
 	symStructuredAttrs = syntax.Intern("__structuredAttrs")
 	symIgnoreNulls     = syntax.Intern("__ignoreNulls")
+	symDrvPath         = syntax.Intern("drvPath")
 )
 
 func primDerivationStrict(ev *eval.Evaluator, pos syntax.Pos, args []eval.Value) (eval.Value, error) {
@@ -460,7 +461,7 @@ func (g *IO) derivationStrict(ev *eval.Evaluator, name string, attrs *eval.Attrs
 	// capped so that nothing appends into the next.
 	ctxs := make([]string, 1+len(names))
 	ctxs[0] = eq
-	res := eval.NewAttrsBuilder(1+len(names)).Set("drvPath", eval.StrCtx(full, ctxs[0:1:1]))
+	res := eval.NewAttrsBuilder(1+len(names)).SetSym(symDrvPath, eval.StrCtx(full, ctxs[0:1:1]), syntax.NoPos)
 	for i, o := range names {
 		str, err := g.outputString(ev, d, drvPath, o)
 		if err != nil {
