@@ -102,7 +102,7 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 	case *syntax.Float:
 		return Float(e.V)
 	case *syntax.String:
-		return Str(e.V)
+		return ev.literal(e)
 	case *syntax.Path:
 		return Path(e.V)
 	case *syntax.Var:
@@ -143,7 +143,7 @@ func (ev *Evaluator) eval(e syntax.Expr, env *Env) (Value, error) {
 	case *syntax.Float:
 		return Float(e.V), nil
 	case *syntax.String:
-		return Str(e.V), nil
+		return ev.literal(e), nil
 	case *syntax.Path:
 		return Path(e.V), nil
 	case *syntax.Var:
@@ -654,6 +654,15 @@ func (ev *Evaluator) evalConcatStrings(e *syntax.ConcatStrings, env *Env) (Value
 	firstType := TString
 	for _, part := range e.Parts {
 		var v Value
+		if lit, ok := part.E.(*syntax.String); ok && (first || firstType == TString || firstType == TPath) {
+			if first {
+				firstType = TString
+			}
+			pieces = append(pieces, lit.V)
+			size += len(lit.V)
+			first = false
+			continue
+		}
 		if s, c, ok, err := ev.inlineToString(part.E, env); err != nil {
 			return nil, err
 		} else if ok {
@@ -1032,4 +1041,15 @@ func (ev *Evaluator) inlineToString(e syntax.Expr, env *Env) (string, Context, b
 		asError(ev, err).AddTracef(c.P, "while calling the '%s' builtin", toStringOp.Name)
 	}
 	return s, ctx, true, err
+}
+
+// literal is the value of a string literal, shared by every evaluation of
+// it (strings are immutable).
+func (ev *Evaluator) literal(e *syntax.String) *String {
+	if v, ok := e.Value.(*String); ok {
+		return v
+	}
+	v := Str(e.V)
+	e.Value = v
+	return v
 }

@@ -23,6 +23,10 @@ type Float struct {
 type String struct {
 	P Pos
 	V string
+	// Value is the evaluator's value for the literal, made on first use
+	// so that evaluating the literal again allocates nothing. It belongs
+	// to the evaluator that parsed the expression.
+	Value any
 }
 
 // Path is a path literal, already made absolute.
