@@ -54,14 +54,21 @@ type Hasher struct {
 
 	mu sync.Mutex
 	// An evaluation remembers one result per derivation it instantiates,
-	// nearly all regular: those are kept as a bare sha256 keyed by the
-	// path's digest (which commits to its name), a few dozen bytes each;
-	// the other kinds in full.
-	regular map[[storepath.DigestSize]byte][sha256Size]byte
+	// nearly all regular: those are kept as a bare sha256, in chunks that
+	// never move, indexed by the path's digest (which commits to its
+	// name); the map's entries stay small. The other kinds are kept in
+	// full.
+	regular map[[storepath.DigestSize]byte]uint32
+	sums    [][]sha256Sum
 	other   map[storepath.StorePath]HashModulo
 }
 
-const sha256Size = 32
+const (
+	sha256Size = 32
+	sumsChunk  = 1024 // sums per chunk
+)
+
+type sha256Sum = [sha256Size]byte
 
 // HashInput computes what d contributes to the derivations that depend
 // on it (Nix's hashInput): its output paths stay in the hashed text.
@@ -118,14 +125,23 @@ func (h *Hasher) Remember(p storepath.StorePath, d *Derivation) error {
 // caller that computed it with Instantiate.
 func (h *Hasher) Memoize(p storepath.StorePath, m HashModulo) {
 	regular := m.Kind == ModuloRegular && m.Hash.Algo() == nixhash.SHA256
-	var sum [sha256Size]byte
+	var sum sha256Sum
 	m.Hash.CompressInto(sum[:]) // for a sha256, folding to its size is a copy
 	h.mu.Lock()
 	if regular {
 		if h.regular == nil {
-			h.regular = map[[storepath.DigestSize]byte][sha256Size]byte{}
+			h.regular = map[[storepath.DigestSize]byte]uint32{}
 		}
-		h.regular[p.Digest()] = sum
+		if i, ok := h.regular[p.Digest()]; ok {
+			h.sums[i/sumsChunk][i%sumsChunk] = sum
+		} else {
+			if n := len(h.sums); n == 0 || len(h.sums[n-1]) == sumsChunk {
+				h.sums = append(h.sums, make([]sha256Sum, 0, sumsChunk))
+			}
+			last := &h.sums[len(h.sums)-1]
+			h.regular[p.Digest()] = uint32((len(h.sums)-1)*sumsChunk + len(*last))
+			*last = append(*last, sum)
+		}
 	} else {
 		if h.other == nil {
 			h.other = map[storepath.StorePath]HashModulo{}
@@ -140,9 +156,12 @@ func (h *Hasher) memoized(p storepath.StorePath) (HashModulo, bool) {
 		m  HashModulo
 		ok bool
 	)
+	var sum sha256Sum
 	h.mu.Lock()
-	sum, regular := h.regular[p.Digest()]
-	if !regular {
+	i, regular := h.regular[p.Digest()]
+	if regular {
+		sum = h.sums[i/sumsChunk][i%sumsChunk]
+	} else {
 		m, ok = h.other[p]
 	}
 	h.mu.Unlock()

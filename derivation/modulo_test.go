@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
 )
 
@@ -222,5 +223,43 @@ func TestAppendUnmasked(t *testing.T) {
 	}
 	if tested == 0 {
 		t.Error("no input-addressed vector")
+	}
+}
+
+// Memoized hashes come back for every path, past the first chunk too.
+func TestMemoize(t *testing.T) {
+	h := &Hasher{}
+	path := func(i int) storepath.StorePath {
+		var d [storepath.DigestSize]byte
+		d[0], d[1], d[2] = byte(i), byte(i>>8), 1
+		p, err := storepath.New(d, "x.drv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	sum := func(i int) HashModulo {
+		return HashModulo{Kind: ModuloRegular, Hash: nixhash.SumString(nixhash.SHA256, fmt.Sprint(i))}
+	}
+	const n = 3*sumsChunk + 7
+	for i := range n {
+		h.Memoize(path(i), sum(i))
+	}
+	h.Memoize(path(5), sum(-5)) // a second time: replaced
+	h.Memoize(path(n), HashModulo{Kind: ModuloDeferred})
+	for i := range n {
+		want := sum(i)
+		if i == 5 {
+			want = sum(-5)
+		}
+		if got, ok := h.memoized(path(i)); !ok || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("memoized(%d) = %v, %v; want %v", i, got, ok, want)
+		}
+	}
+	if got, ok := h.memoized(path(n)); !ok || got.Kind != ModuloDeferred {
+		t.Errorf("deferred entry: %v, %v", got, ok)
+	}
+	if _, ok := h.memoized(path(n + 1)); ok {
+		t.Error("unknown path memoized")
 	}
 }
