@@ -45,3 +45,27 @@ func TestReleasedEnvironmentsAreNotReached(t *testing.T) {
 		}
 	}
 }
+
+// Values computed ahead of time still print as unevaluated until forced,
+// as Nix prints its thunks (nix-instantiate --eval without --strict).
+func TestEagerValuesPrintAsThunks(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{`let x = 3; in { a = x - 1; b = 2 * 4; c = [ (x < 4) ]; }`, `{ a = <CODE>; b = <CODE>; c = <CODE>; }`},
+		{`let f = x: { inherit x; y = x - 1; }; n = 4; in f (n - 1)`, `{ x = <CODE>; y = <CODE>; }`},
+		{`let n = 4; l = [ (n - 1) ]; in builtins.seq (builtins.head l) l`, `[ 3 ]`},
+	} {
+		ev := New(nil, Settings{})
+		e, err := ev.ParseString(c.src, "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := ev.Eval(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ev.PrintAmbiguous(v)
+		if err != nil || got != c.want {
+			t.Errorf("%s prints %s (%v), want %s", c.src, got, err, c.want)
+		}
+	}
+}

@@ -23,6 +23,10 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 	switch t.state {
 	case thunkDone:
 		return t.val(), nil
+	case thunkEager:
+		t.state = thunkDone
+		ev.Stats.ThunksForced++
+		return t.val(), nil
 	case thunkBlackhole:
 		return nil, ev.Errorf(InfiniteRecursionErr, pos, "infinite recursion encountered")
 	case thunkFailed:
@@ -123,7 +127,11 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 	case *syntax.Call:
 		if e.StrictArgs {
 			if v, ok := ev.cheapStrictCall(e, env); ok {
-				return v
+				// Still a thunk, but not over env: printing an unforced
+				// value must show it as Nix does.
+				t := &Thunk{state: thunkEager}
+				t.setVal(v)
+				return t
 			}
 			// syntax.Lambda.KeepsEnv counted on computing it.
 			ev.envsKept++
@@ -1003,7 +1011,7 @@ func evaluatedVar(v *syntax.Var, env *Env) (Value, bool) {
 	}
 	val := env.Get(v.Displ)
 	if t, ok := val.(*Thunk); ok {
-		if t.state != thunkDone {
+		if t.state != thunkDone && t.state != thunkEager {
 			return nil, false
 		}
 		val = t.val()

@@ -283,6 +283,10 @@ const (
 	thunkDone                        // w is the value
 	thunkFailed                      // w is a *failure
 	thunkPoisoned                    // a variable of a released environment (see poisonReleasedEnvs)
+	// w is the value, computed ahead (see Evaluator.cheapStrictCall),
+	// but the thunk shows as not yet evaluated until it is forced, as
+	// Nix's would.
+	thunkEager
 )
 
 func (t *Thunk) isApp() bool { return t.state >= thunkApp1 && t.state <= thunkAppAttr }
