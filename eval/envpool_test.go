@@ -26,6 +26,15 @@ func TestReleasedEnvironmentsAreNotReached(t *testing.T) {
 		{`let f = a: b: c: a - b - c; p = f 10; in [ (p 1 2) (p 3 4) ]`, `[ 7 3 ]`},
 		{`builtins.foldl' (acc: x: acc ++ [ (x * 2) ]) [ ] [ 1 2 3 ]`, `[ 2 4 6 ]`},
 		{`builtins.genList (i: { n = i - 1; }.n) 3`, `[ -1 0 1 ]`},
+		// Arguments suspended for one call, released after it unless kept.
+		{`let f = x: [ x ]; n = 2; in f (n - 1) ++ f (n * 3)`, `[ 1 6 ]`},
+		{`let f = x: { a = x; inherit x; }; n = 2; in builtins.attrValues (f (n - 1))`, `[ 1 1 ]`},
+		{`let f = x: builtins.seq x x; n = 5; in [ (f (n - 1)) (f (n * 2)) ]`, `[ 4 10 ]`},
+		{`let f = x: x + 1; g = y: f (y * 2); in map g [ 1 2 ]`, `[ 3 5 ]`},
+		{`let f = x: if x < 1 then 0 else x + f (x - 1); in f 10`, `55`},
+		{`let f = x: x.a; in [ (f { a = 1; }) (f (builtins.listToAttrs [ { name = "a"; value = 2; } ])) ]`, `[ 1 2 ]`},
+		{`let f = { a }: a; in f { a = 1; }`, `1`},
+		{`let f = x: y: [ x y ]; n = 1; in f (n - 1) (n + 1)`, `[ 0 2 ]`},
 	} {
 		ev := New(nil, Settings{})
 		e, err := ev.ParseString(c.src, "/")

@@ -129,7 +129,8 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 			if v, ok := ev.cheapStrictCall(e, env); ok {
 				// Still a thunk, but not over env: printing an unforced
 				// value must show it as Nix does.
-				t := &Thunk{state: thunkEager}
+				t := ev.newThunk()
+				t.state = thunkEager
 				t.setVal(v)
 				return t
 			}
@@ -140,7 +141,10 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 	// A function is suspended too, as in Nix: printing without --strict
 	// shows it as not yet evaluated.
 	ev.Stats.Thunks++
-	return NewThunk(e, env)
+	t := ev.newThunk()
+	t.p = unsafe.Pointer(env)
+	*(*syntax.Expr)(unsafe.Pointer(&t.w)) = e
+	return t
 }
 
 // eval evaluates e in env to weak head normal form.
@@ -891,7 +895,8 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 			return ev.callFunction(cur, rest, e.P)
 		}
 		ev.Stats.Calls++
-		callEnv, err := ev.bindLambda(l, cenv, ev.thunk(a, env), e.P)
+		arg := ev.thunk(a, env)
+		callEnv, err := ev.bindLambda(l, cenv, arg, e.P)
 		if err != nil {
 			return nil, err
 		}
@@ -903,6 +908,13 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 		kept := ev.envsKept
 		v, err := ev.evalLambdaBody(l, callEnv, e.P)
 		chain.done(ev, l, callEnv, kept)
+		if err == nil && !l.ArgKept && kept == ev.envsKept && madeFor(a) {
+			// The argument was suspended for this call alone and the
+			// call could not keep it.
+			if t, ok := arg.(*Thunk); ok {
+				ev.releaseThunk(t)
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -1060,4 +1072,32 @@ func (ev *Evaluator) literal(e *syntax.String) *String {
 	v := Str(e.V)
 	e.Value = v
 	return v
+}
+
+// madeFor reports whether Evaluator.thunk makes a new thunk for e (or
+// none at all) rather than passing on one that exists: only variables
+// pass on what their slot holds.
+func madeFor(e syntax.Expr) bool {
+	_, isVar := e.(*syntax.Var)
+	return !isVar
+}
+
+// newThunk returns a zeroed thunk, reusing a released one if there is one.
+func (ev *Evaluator) newThunk() *Thunk {
+	if n := len(ev.thunkPool); n > 0 {
+		t := ev.thunkPool[n-1]
+		ev.thunkPool = ev.thunkPool[:n-1]
+		return t
+	}
+	return &Thunk{}
+}
+
+// releaseThunk gives back a thunk nothing can reach any more.
+func (ev *Evaluator) releaseThunk(t *Thunk) {
+	if poisonReleasedEnvs {
+		*t = Thunk{state: thunkPoisoned}
+		return
+	}
+	*t = Thunk{}
+	ev.thunkPool = append(ev.thunkPool, t)
 }

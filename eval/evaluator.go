@@ -72,6 +72,7 @@ type Evaluator struct {
 	// symStrs holds one string value per symbol (see symString).
 	symStrs   []*String
 	symTab    []int32 // scratch per symbol, all zero between uses (see symTable)
+	thunkPool []*Thunk
 	fileCache map[string]Value
 	Stats     Stats
 

@@ -191,6 +191,12 @@ type Lambda struct {
 	// or a scope over it. When it is false the evaluator may reuse the
 	// environment once the body has been evaluated.
 	KeepsEnv bool
+	// ArgKept is set by Bind for a function of a plain argument (x: ...)
+	// whose body may keep the argument itself, not only its value: it
+	// passes x on unevaluated (in a list, a set, a call). When both this
+	// and KeepsEnv are false, a suspended argument made for one call is
+	// unreachable once the call returns.
+	ArgKept bool
 }
 
 // Call is a function application with one or more arguments.

@@ -95,6 +95,7 @@ func (b *binder) expr(e Expr, s *Scope) {
 		}
 		b.expr(e.Body, inner)
 		e.KeepsEnv = lambdaKeepsEnv(e)
+		e.ArgKept = e.Formals != nil || e.KeepsEnv || passesOn(e.Body)
 	case *Call:
 		b.expr(e.Fn, s)
 		for _, a := range e.Args {

@@ -129,3 +129,79 @@ func pathCaptures(path []AttrName) bool {
 	}
 	return false
 }
+
+// passesOn reports whether evaluating e, the body of a function x: e that
+// does not keep its environment, can store the argument x itself (the
+// suspended value in slot 0) somewhere: wherever the evaluator suspends a
+// variable it passes the variable's slot on as it is. Everywhere else a
+// variable is evaluated and only its value goes on.
+func passesOn(e Expr) bool {
+	switch e := e.(type) {
+	case *Select:
+		return passesOn(e.E) || (e.Def != nil && passesOn(e.Def)) || pathPassesOn(e.Path)
+	case *HasAttr:
+		return passesOn(e.E) || pathPassesOn(e.Path)
+	case *Attrs:
+		for _, d := range e.Attrs {
+			if isArg(d.E) || passesOn(d.E) {
+				return true
+			}
+		}
+		for _, d := range e.Dynamic {
+			if passesOn(d.Name) || isArg(d.Value) || passesOn(d.Value) {
+				return true
+			}
+		}
+		return false
+	case *List:
+		for _, x := range e.Elems {
+			if isArg(x) || passesOn(x) {
+				return true
+			}
+		}
+		return false
+	case *Call:
+		if passesOn(e.Fn) {
+			return true
+		}
+		for _, a := range e.Args {
+			if !e.StrictArgs && isArg(a) || passesOn(a) {
+				return true
+			}
+		}
+		return false
+	case *If:
+		return passesOn(e.Cond) || passesOn(e.Then) || passesOn(e.Else)
+	case *Assert:
+		return passesOn(e.Cond) || passesOn(e.Body)
+	case *Not:
+		return passesOn(e.E)
+	case *BinOp:
+		return passesOn(e.L) || passesOn(e.R)
+	case *ConcatStrings:
+		for _, p := range e.Parts {
+			if passesOn(p.E) {
+				return true
+			}
+		}
+		return false
+	case *Int, *Float, *String, *Path, *Var, *CurPos:
+		return false
+	}
+	return true
+}
+
+// isArg reports whether e is the variable of the function's argument.
+func isArg(e Expr) bool {
+	v, ok := e.(*Var)
+	return ok && v.FromWith == nil && v.Level == 0 && v.Displ == 0
+}
+
+func pathPassesOn(path []AttrName) bool {
+	for _, n := range path {
+		if n.Expr != nil && passesOn(n.Expr) {
+			return true
+		}
+	}
+	return false
+}
