@@ -170,12 +170,12 @@ func (ev *Evaluator) eval(e syntax.Expr, env *Env) (Value, error) {
 		if len(e.Elems) == 0 {
 			return emptyList, nil
 		}
-		elems := make([]Value, len(e.Elems))
+		l := newSmallList(len(e.Elems))
 		for i, x := range e.Elems {
-			elems[i] = ev.thunk(x, env)
+			l.Elems[i] = ev.thunk(x, env)
 		}
 		ev.Stats.Lists++
-		return &List{Elems: elems}, nil
+		return l, nil
 	case *syntax.Lambda:
 		return &Closure{Fn: e, Env: env}, nil
 	case *syntax.Call:
@@ -581,6 +581,18 @@ func (ev *Evaluator) evalBinOp(e *syntax.BinOp, env *Env) (Value, error) {
 		return Bool(r), err
 	case syntax.OpUpdate:
 		// Collect the operands of a chain of // right to left, as Nix does.
+		if !isUpdate(e.L) && !isUpdate(e.R) {
+			// a // b, the common case: no queue.
+			b, err := ev.updateOperand(e.R, env, "in the right operand of the update (//) operator")
+			if err != nil {
+				return nil, err
+			}
+			a, err := ev.updateOperand(e.L, env, "in the left operand of the update (//) operator")
+			if err != nil {
+				return nil, err
+			}
+			return Update(a, b), nil
+		}
 		var q []*Attrs
 		if err := ev.evalForUpdate(e, env, &q, ""); err != nil {
 			return nil, err
@@ -611,16 +623,30 @@ func (ev *Evaluator) evalForUpdate(e syntax.Expr, env *Env, q *[]*Attrs, ctx str
 		}
 		return ev.evalForUpdate(u.L, env, q, "in the left operand of the update (//) operator")
 	}
-	v, err := ev.eval(e, env)
+	a, err := ev.updateOperand(e, env, ctx)
 	if err != nil {
-		return asError(ev, err).AddTrace(exprPos(e), ctx)
-	}
-	a, ok := v.(*Attrs)
-	if !ok {
-		return ev.Errorf(TypeErr, syntax.NoPos, "expected a set but found %s: %s", ShowType(v), ev.errorValue(v)).AddTrace(exprPos(e), ctx)
+		return err
 	}
 	*q = append(*q, a)
 	return nil
+}
+
+func isUpdate(e syntax.Expr) bool {
+	u, ok := e.(*syntax.BinOp)
+	return ok && u.Op == syntax.OpUpdate
+}
+
+// updateOperand evaluates one operand of a chain of //.
+func (ev *Evaluator) updateOperand(e syntax.Expr, env *Env, ctx string) (*Attrs, error) {
+	v, err := ev.eval(e, env)
+	if err != nil {
+		return nil, asError(ev, err).AddTrace(exprPos(e), ctx)
+	}
+	a, ok := v.(*Attrs)
+	if !ok {
+		return nil, ev.Errorf(TypeErr, syntax.NoPos, "expected a set but found %s: %s", ShowType(v), ev.errorValue(v)).AddTrace(exprPos(e), ctx)
+	}
+	return a, nil
 }
 
 // ConcatLists concatenates lists, forcing each.

@@ -164,6 +164,36 @@ func (s *String) Ctx() Context {
 	return *s.ctx
 }
 
+// newSmallList returns a list of n elements (to be filled), allocated
+// with its elements in one object when it is short, as most list literals
+// are.
+func newSmallList(n int) *List {
+	switch n {
+	case 1:
+		p := &struct {
+			List
+			a [1]Value
+		}{}
+		p.Elems = p.a[:]
+		return &p.List
+	case 2:
+		p := &struct {
+			List
+			a [2]Value
+		}{}
+		p.Elems = p.a[:]
+		return &p.List
+	case 3:
+		p := &struct {
+			List
+			a [3]Value
+		}{}
+		p.Elems = p.a[:]
+		return &p.List
+	}
+	return &List{Elems: make([]Value, n)}
+}
+
 // NewList makes a list.
 func NewList(elems []Value) *List {
 	if len(elems) == 0 {
