@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/cairn-nix/cairn/syntax"
 )
@@ -22,19 +23,35 @@ type Attr struct {
 // layered on top of the left one instead of copying it (as Nix 2.34
 // does), so chains of overlays cost what they add; All gives the merged
 // view. Pos is where the set was written.
+//
+// Sets are numerous, so the header is 24 bytes: this layer's attributes
+// are kept as a pointer and a count rather than a slice (see own).
 type Attrs struct {
-	list  []Attr // this layer's attributes, sorted by Name
-	layer *layer // nil for a flat set
+	ptr   *Attr // this layer's n attributes, sorted by Name
+	n     int32
 	Pos   syntax.Pos
+	layer *layer // nil for a flat set
 }
 
 // layer is what a layered set adds; kept apart so that flat sets, the vast
 // majority, stay small.
 type layer struct {
-	base   *Attrs // the set this one is layered on
-	size   int    // distinct names in the whole chain
+	base   *Attrs  // the set this one is layered on
+	merged *[]Attr // All's cached view, nil until asked for
+	size   int32   // distinct names in the whole chain
 	depth  uint8
-	merged []Attr // All's cached view
+}
+
+// own returns this layer's attributes.
+func (a *Attrs) own() []Attr { return unsafe.Slice(a.ptr, a.n) }
+
+func (a *Attrs) setOwn(list []Attr) { a.ptr, a.n = unsafe.SliceData(list), int32(len(list)) }
+
+// attrsOf makes a flat set of a sorted list.
+func attrsOf(list []Attr, pos syntax.Pos) *Attrs {
+	a := &Attrs{Pos: pos}
+	a.setOwn(list)
+	return a
 }
 
 // maxLayers bounds a chain of layers, and layerMax the size of a right
@@ -49,18 +66,19 @@ const (
 
 // NewAttrsSorted wraps attributes already sorted by Symbol, without
 // duplicates.
-func NewAttrsSorted(list []Attr, pos syntax.Pos) *Attrs { return &Attrs{list: list, Pos: pos} }
+func NewAttrsSorted(list []Attr, pos syntax.Pos) *Attrs { return attrsOf(list, pos) }
 
 // All returns the attributes sorted by Symbol (not by name: see Sorted).
 // The slice must not be modified.
 func (a *Attrs) All() []Attr {
 	if a.layer == nil {
-		return a.list
+		return a.own()
 	}
 	if a.layer.merged == nil {
-		a.layer.merged = a.flatten()
+		m := a.flatten()
+		a.layer.merged = &m
 	}
-	return a.layer.merged
+	return *a.layer.merged
 }
 
 // base is the set a layered set sits on, nil for a flat one.
@@ -84,11 +102,11 @@ func (a *Attrs) flatten() []Attr {
 	var small []Attr
 	l := a
 	for ; l.layer != nil && l.layer.merged == nil; l = l.layer.base {
-		small = mergeAttrs(l.list, small)
+		small = mergeAttrs(l.own(), small)
 	}
-	bottom := l.list
+	bottom := l.own()
 	if l.layer != nil {
-		bottom = l.layer.merged
+		bottom = *l.layer.merged
 	}
 	return mergeAttrs(bottom, small)
 }
@@ -96,15 +114,15 @@ func (a *Attrs) flatten() []Attr {
 // Len is the number of attributes.
 func (a *Attrs) Len() int {
 	if a.layer == nil {
-		return len(a.list)
+		return int(a.n)
 	}
-	return a.layer.size
+	return int(a.layer.size)
 }
 
 // Get finds an attribute.
 func (a *Attrs) Get(name syntax.Symbol) (*Attr, bool) {
 	for ; a != nil; a = a.base() {
-		if at, ok := searchAttrs(a.list, name); ok {
+		if at, ok := searchAttrs(a.own(), name); ok {
 			return at, true
 		}
 	}
@@ -172,7 +190,7 @@ func NewAttrs(list []Attr) *Attrs {
 		}
 		out = append(out, at)
 	}
-	return &Attrs{list: out}
+	return attrsOf(out, 0)
 }
 
 // AttrsBuilder collects attributes for a new set.
@@ -215,13 +233,13 @@ func Update(a, b *Attrs) *Attrs {
 	var left []Attr
 	switch {
 	case a.layer == nil:
-		left = a.list
+		left = a.own()
 	case a.layer.merged != nil:
-		left = a.layer.merged
+		left = *a.layer.merged
 	default:
 		left = a.flatten()
 	}
-	return &Attrs{list: mergeAttrs(left, b.All()), Pos: b.Pos}
+	return attrsOf(mergeAttrs(left, b.All()), b.Pos)
 }
 
 // layerOn puts the sorted list top on a as a new layer.
@@ -232,7 +250,9 @@ func layerOn(a *Attrs, top []Attr, pos syntax.Pos) *Attrs {
 			size++
 		}
 	}
-	return &Attrs{list: top, layer: &layer{base: a, size: size, depth: a.depth() + 1}, Pos: pos}
+	l := attrsOf(top, pos)
+	l.layer = &layer{base: a, size: int32(size), depth: a.depth() + 1}
+	return l
 }
 
 // accMax bounds the layer that collapse gathers the small layers of a
@@ -248,14 +268,14 @@ func (a *Attrs) collapse(top []Attr, pos syntax.Pos) *Attrs {
 	upper := top
 	l := a
 	for ; l.layer != nil && l.layer.merged == nil; l = l.layer.base {
-		upper = mergeAttrs(l.list, upper)
+		upper = mergeAttrs(l.own(), upper)
 		if len(upper) > accMax {
 			return nil
 		}
 	}
 	bottom := l
 	if l.layer != nil {
-		bottom = &Attrs{list: l.layer.merged, Pos: l.Pos}
+		bottom = attrsOf(*l.layer.merged, l.Pos)
 	}
 	return layerOn(bottom, upper, pos)
 }
@@ -305,29 +325,33 @@ func newSmallAttrs(n int, pos syntax.Pos) *Attrs {
 			Attrs
 			a [1]Attr
 		}{}
-		p.list, p.Pos = p.a[:], pos
+		p.setOwn(p.a[:])
+		p.Pos = pos
 		return &p.Attrs
 	case 2:
 		p := &struct {
 			Attrs
 			a [2]Attr
 		}{}
-		p.list, p.Pos = p.a[:], pos
+		p.setOwn(p.a[:])
+		p.Pos = pos
 		return &p.Attrs
 	case 3:
 		p := &struct {
 			Attrs
 			a [3]Attr
 		}{}
-		p.list, p.Pos = p.a[:], pos
+		p.setOwn(p.a[:])
+		p.Pos = pos
 		return &p.Attrs
 	case 4:
 		p := &struct {
 			Attrs
 			a [4]Attr
 		}{}
-		p.list, p.Pos = p.a[:], pos
+		p.setOwn(p.a[:])
+		p.Pos = pos
 		return &p.Attrs
 	}
-	return &Attrs{list: make([]Attr, n), Pos: pos}
+	return attrsOf(make([]Attr, n), pos)
 }

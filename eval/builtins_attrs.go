@@ -164,7 +164,7 @@ func primRemoveAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 	if len(out) == 0 {
 		return emptyAttrs, nil
 	}
-	return &Attrs{list: out}, nil
+	return attrsOf(out, 0), nil
 }
 
 // sameAttrs is a builtin's result with the same attributes as a: a
@@ -173,7 +173,7 @@ func sameAttrs(a *Attrs) *Attrs {
 	if !a.Pos.IsValid() {
 		return a
 	}
-	return &Attrs{list: a.All()}
+	return attrsOf(a.All(), 0)
 }
 
 func primIntersectAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
@@ -212,7 +212,7 @@ func primIntersectAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, err
 		return sameAttrs(r), nil
 	}
 	ev.Stats.Attrsets++
-	return &Attrs{list: out}, nil
+	return attrsOf(out, 0), nil
 }
 
 func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
@@ -239,7 +239,7 @@ func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		out[i] = Attr{Name: all[i].Name, Value: &thunks[i]}
 	}
 	ev.Stats.Attrsets++
-	return &Attrs{list: out}, nil
+	return attrsOf(out, 0), nil
 }
 
 func primFunctionArgs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
@@ -260,7 +260,7 @@ func primFunctionArgs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 			out[i] = Attr{Name: it.Name, Value: Bool(it.Def != nil), Pos: it.P}
 		}
 		ev.Stats.Attrsets++
-		return &Attrs{list: out}, nil
+		return attrsOf(out, 0), nil
 	}
 	return nil, ev.Errorf(TypeErr, pos, "'functionArgs' requires a function")
 }

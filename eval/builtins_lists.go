@@ -416,7 +416,7 @@ func primListToAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 	if len(out) == 0 {
 		return emptyAttrs, nil
 	}
-	return &Attrs{list: out}, nil
+	return attrsOf(out, 0), nil
 }
 
 // missingAttr is Nix's EvalState::getAttr failure.
@@ -486,7 +486,7 @@ func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 		list[i] = Attr{Name: name, Value: &thunks[i]}
 	}
 	ev.Stats.Attrsets++
-	return &Attrs{list: list}, nil
+	return attrsOf(list, 0), nil
 }
 
 func primCatAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {

@@ -412,8 +412,9 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 		// its list.
 		from := ev.inheritFromEnv(e, env)
 		a := newSmallAttrs(len(e.Attrs), e.P)
+		list := a.own()
 		for i, d := range e.Attrs {
-			a.list[i] = Attr{Name: d.Name, Value: ev.thunk(d.E, chooseEnv(d.Kind, env, env, from)), Pos: d.P}
+			list[i] = Attr{Name: d.Name, Value: ev.thunk(d.E, chooseEnv(d.Kind, env, env, from)), Pos: d.P}
 		}
 		return a, nil
 	}
@@ -474,7 +475,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 			return nil, err
 		}
 		sym := syntax.Intern(name)
-		tmp := Attrs{list: list}
+		tmp := attrsOf(list, 0)
 		if old, ok := tmp.Get(sym); ok {
 			return nil, ev.Errorf(EvalErr, d.P, "dynamic attribute '%s' already defined at %s", name, ev.fs.Position(old.Pos))
 		}
@@ -483,7 +484,7 @@ func (ev *Evaluator) evalAttrs(e *syntax.Attrs, env *Env) (Value, error) {
 	if len(list) == 0 {
 		return &Attrs{Pos: e.P}, nil
 	}
-	return &Attrs{list: list, Pos: e.P}, nil
+	return attrsOf(list, e.P), nil
 }
 
 // insertAttr inserts at into a sorted list.

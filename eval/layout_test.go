@@ -16,6 +16,8 @@ func TestObjectSizes(t *testing.T) {
 		{"Env with one slot", unsafe.Sizeof(Env{}), 24},
 		{"Attr", unsafe.Sizeof(Attr{}), 24},
 		{"String", unsafe.Sizeof(String{}), 32},
+		{"Attrs", unsafe.Sizeof(Attrs{}), 24},
+		{"layer", unsafe.Sizeof(layer{}), 24},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s is %d bytes, want %d", c.name, c.got, c.want)
