@@ -922,7 +922,17 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 			return ev.callFunction(cur, rest, e.P)
 		}
 		ev.Stats.Calls++
-		arg := ev.thunk(a, env)
+		var arg Value
+		var err error
+		if x, ok := a.(*syntax.Attrs); ok && l.Formals != nil && !x.Rec && len(x.Dynamic) == 0 {
+			// A function with formals evaluates its argument at once,
+			// and a plain set written out cannot fail: no thunk needed.
+			if arg, err = ev.evalAttrs(x, env); err != nil {
+				return nil, err
+			}
+		} else {
+			arg = ev.thunk(a, env)
+		}
 		callEnv, err := ev.bindLambda(l, cenv, arg, e.P)
 		if err != nil {
 			return nil, err
