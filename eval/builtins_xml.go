@@ -129,7 +129,7 @@ func (w *xmlWriter) value(v Value, pos syntax.Pos) error {
 			return err
 		}
 		v = fv
-	} else if t, ok := v.(*Thunk); ok && t.state == thunkDone {
+	} else if t, ok := v.(*Thunk); ok && t.state() == thunkDone {
 		v = t.val()
 	}
 	switch x := v.(type) {
@@ -195,7 +195,7 @@ func (w *xmlWriter) attrs(a *Attrs) error {
 				return err
 			}
 			v = fv
-		} else if t, ok := v.(*Thunk); ok && t.state == thunkDone {
+		} else if t, ok := v.(*Thunk); ok && t.state() == thunkDone {
 			v = t.val()
 		}
 		if s, ok := v.(*String); ok {

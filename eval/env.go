@@ -94,7 +94,11 @@ func envOf(up *Env, vals []Value) *Env {
 // real code (the language suite, nixpkgs lib).
 var poisonReleasedEnvs = os.Getenv("CAIRN_POISON_ENVS") == "1"
 
-var poisoned = &Thunk{state: thunkPoisoned}
+var poisoned = func() *Thunk {
+	t := &Thunk{}
+	t.setState(thunkPoisoned)
+	return t
+}()
 
 func poisonEnv(e *Env, n int) {
 	e.Up = nil

@@ -20,11 +20,11 @@ func (ev *Evaluator) Force(v Value, pos syntax.Pos) (Value, error) {
 func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 	var v Value
 	var err error
-	switch t.state {
+	switch t.state() {
 	case thunkDone:
 		return t.val(), nil
 	case thunkEager:
-		t.state = thunkDone
+		t.setState(thunkDone)
 		ev.Stats.ThunksForced++
 		return t.val(), nil
 	case thunkBlackhole:
@@ -38,51 +38,46 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 			return nil, err
 		}
 		e, env := t.expr(), t.env()
-		t.state = thunkBlackhole
+		t.setState(thunkBlackhole)
 		ev.Stats.ThunksForced++
 		v, err = ev.eval(e, env)
-	case thunkApp1, thunkApp2, thunkAppN, thunkAppAttr:
-		fn := t.val()
+	case thunkApp1:
+		fn, arg := t.val(), *(*Value)(t.ptr())
+		t.setState(thunkBlackhole)
+		ev.Stats.ThunksForced++
+		v, err = ev.callFunction1(fn, arg, pos)
+	case thunkAppAttr:
+		fn, attr := t.val(), (*Attr)(t.ptr())
+		t.setState(thunkBlackhole)
+		ev.Stats.ThunksForced++
+		args := ev.argBuf(2)
+		args[0], args[1] = ev.symString(attr.Name), attr.Value
+		v, err = ev.CallFunction(fn, args, pos)
+		ev.releaseArgs(args)
+	case thunkApp2, thunkAppN:
 		// Nix calls a suspended application at the position it is
 		// forced from.
 		at := pos
-		if !pos.IsValid() && t.pos.IsValid() {
-			at = t.pos
+		if tp := t.pos(); !pos.IsValid() && tp.IsValid() {
+			at = tp
 		}
-		switch t.state {
-		case thunkApp1:
-			arg := *(*Value)(t.p)
-			t.state = thunkBlackhole
-			ev.Stats.ThunksForced++
-			v, err = ev.callFunction1(fn, arg, at)
-		case thunkAppAttr:
-			attr := (*Attr)(t.p)
-			t.state = thunkBlackhole
-			ev.Stats.ThunksForced++
-			args := ev.argBuf(2)
-			args[0], args[1] = ev.symString(attr.Name), attr.Value
-			v, err = ev.CallFunction(fn, args, at)
-			ev.releaseArgs(args)
-		default:
-			args := ev.appArgs(t)
-			t.state = thunkBlackhole
-			ev.Stats.ThunksForced++
-			v, err = ev.CallFunction(fn, args, at)
-		}
+		fn, args := t.val(), ev.appArgs(t)
+		t.setState(thunkBlackhole)
+		ev.Stats.ThunksForced++
+		v, err = ev.CallFunction(fn, args, at)
 	case thunkPoisoned:
 		panic("eval: a released environment was used (syntax.Lambda.KeepsEnv is wrong)")
 	}
-	t.p = nil
 	if err != nil {
 		// The error object itself is kept: frames added while it first
 		// propagates show up when the thunk is forced again, as in Nix.
 		e := asError(ev, err)
 		t.setVal(&failure{e})
-		t.state = thunkFailed
+		t.setState(thunkFailed)
 		return nil, e
 	}
 	t.setVal(v)
-	t.state = thunkDone
+	t.setState(thunkDone)
 	return v, nil
 }
 
@@ -130,8 +125,8 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 				// Still a thunk, but not over env: printing an unforced
 				// value must show it as Nix does.
 				t := ev.newThunk()
-				t.state = thunkEager
 				t.setVal(v)
+				t.setState(thunkEager)
 				return t
 			}
 			// syntax.Lambda.KeepsEnv counted on computing it.
@@ -838,7 +833,7 @@ func determinePos(v Value, fallback syntax.Pos) syntax.Pos {
 		return x.Fn.P
 	case *Thunk:
 		switch {
-		case x.state == thunkDone, x.isApp():
+		case x.state() == thunkDone, x.isApp():
 			return determinePos(x.val(), fallback)
 		}
 	}
@@ -1060,7 +1055,7 @@ func evaluatedVar(v *syntax.Var, env *Env) (Value, bool) {
 	}
 	val := env.Get(v.Displ)
 	if t, ok := val.(*Thunk); ok {
-		if t.state != thunkDone && t.state != thunkEager {
+		if s := t.state(); s != thunkDone && s != thunkEager {
 			return nil, false
 		}
 		val = t.val()
@@ -1132,7 +1127,8 @@ func (ev *Evaluator) newThunk() *Thunk {
 // releaseThunk gives back a thunk nothing can reach any more.
 func (ev *Evaluator) releaseThunk(t *Thunk) {
 	if poisonReleasedEnvs {
-		*t = Thunk{state: thunkPoisoned}
+		*t = Thunk{}
+		t.setState(thunkPoisoned)
 		return
 	}
 	*t = Thunk{}

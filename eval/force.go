@@ -36,7 +36,7 @@ func ShowType(v Value) string {
 	case *PrimOpApp:
 		return fmt.Sprintf("the partially applied built-in function '%s'", v.Op.Name)
 	case *Thunk:
-		if v.state == thunkBlackhole {
+		if v.state() == thunkBlackhole {
 			return "a black hole"
 		}
 		return "a thunk"

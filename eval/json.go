@@ -50,7 +50,7 @@ func (ev *Evaluator) writeJSONIn(b *strings.Builder, v Value, pos syntax.Pos, st
 			return err
 		}
 		v = fv
-	} else if t, ok := v.(*Thunk); ok && t.state == thunkDone {
+	} else if t, ok := v.(*Thunk); ok && t.state() == thunkDone {
 		v = t.val()
 	}
 	switch x := v.(type) {

@@ -12,7 +12,7 @@ func TestObjectSizes(t *testing.T) {
 		name      string
 		got, want uintptr
 	}{
-		{"Thunk", unsafe.Sizeof(Thunk{}), 32},
+		{"Thunk", unsafe.Sizeof(Thunk{}), 24},
 		{"Env with one slot", unsafe.Sizeof(Env{}), 24},
 		{"Attr", unsafe.Sizeof(Attr{}), 24},
 		{"String", unsafe.Sizeof(String{}), 32},

@@ -108,7 +108,7 @@ func (p *printer) print(v Value, depth int) {
 	case *PrimOpApp:
 		p.b.WriteString("«partially applied primop " + x.Op.Name + "»")
 	case *Thunk:
-		switch x.state {
+		switch x.state() {
 		case thunkDone:
 			p.print(x.val(), depth)
 		case thunkBlackhole:
@@ -227,7 +227,7 @@ func (ev *Evaluator) printAmbiguous(b *strings.Builder, v Value, cell any, seen 
 		return ev.Errorf(StackOverflowErr, syntax.NoPos, "stack overflow; max-call-depth exceeded")
 	}
 	if t, ok := v.(*Thunk); ok {
-		switch t.state {
+		switch t.state() {
 		case thunkDone:
 			v = t.val()
 		case thunkBlackhole:

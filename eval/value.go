@@ -287,18 +287,19 @@ func NewContext(elems ...string) Context {
 // thunk is evaluated at most once; while it is being evaluated it is a
 // black hole, and reaching it again is infinite recursion.
 //
-// Thunks are the most numerous objects, so the layout is kept to 32 bytes:
+// Thunks are the most numerous objects, so the layout is kept to 24 bytes:
 // w holds the two words of one interface value, which the state says how
 // to read: the expression (syntax.Expr, pending), the function (Value, an
-// application), the result (Value, done) or the *failure (failed). p is
-// the environment (pending) or the argument(s) of an application: a
-// *Value, a *[2]Value or a *[]Value. The words are only ever read back as
-// the interface type they were written as.
+// application), the result (Value, done or computed ahead) or the
+// *failure (failed). p holds the state with what it needs: the
+// environment of a pending thunk, or the argument(s) of an application (a
+// *Value, a *[2]Value, an *appArgs or an *Attr), tagged in the pointer's
+// low bits; the states that need no pointer point into stateMarks. The
+// words of w are only ever read back as the interface type they were
+// written as.
 type Thunk struct {
-	w     [2]unsafe.Pointer
-	p     unsafe.Pointer
-	pos   syntax.Pos
-	state thunkState
+	w [2]unsafe.Pointer
+	p unsafe.Pointer
 }
 
 type thunkState uint8
@@ -307,7 +308,7 @@ const (
 	thunkPending   thunkState = iota // w is an expression, p its *Env
 	thunkApp1                        // w applied to *(*Value)(p)
 	thunkApp2                        // w applied to the two of *[2]Value
-	thunkAppN                        // w applied to the *[]Value
+	thunkAppN                        // w applied to the args of an *appArgs
 	thunkAppAttr                     // w applied to the name and value of the *Attr (mapAttrs)
 	thunkBlackhole                   // being evaluated
 	thunkDone                        // w is the value
@@ -319,7 +320,45 @@ const (
 	thunkEager
 )
 
-func (t *Thunk) isApp() bool { return t.state >= thunkApp1 && t.state <= thunkAppAttr }
+// stateMarks gives the states without a pointer something to point at:
+// p = &stateMarks[state]. Static data, so the collector ignores it.
+var stateMarks [thunkEager + 1]byte
+
+// appArgs are the arguments of an application of any arity, with the
+// position to report it at.
+type appArgs struct {
+	args []Value
+	pos  syntax.Pos
+}
+
+// The pointers tagged in p are at least 8-byte aligned.
+const tagMask = 7
+
+func (t *Thunk) state() thunkState {
+	if off := uintptr(t.p) - uintptr(unsafe.Pointer(&stateMarks)); off < uintptr(len(stateMarks)) {
+		return thunkState(off)
+	}
+	return thunkState(uintptr(t.p) & tagMask) // pending, app1, app2, appN, appAttr
+}
+
+// setState puts t in one of the states that hold no pointer.
+func (t *Thunk) setState(s thunkState) { t.p = unsafe.Pointer(&stateMarks[s]) }
+
+// ptr is the pointer of a pending thunk or an application, untagged.
+func (t *Thunk) ptr() unsafe.Pointer { return unsafe.Add(t.p, -int(uintptr(t.p)&tagMask)) }
+
+func (t *Thunk) isApp() bool {
+	s := t.state()
+	return s >= thunkApp1 && s <= thunkAppAttr
+}
+
+// pos is where an application reports errors, NoPos for most.
+func (t *Thunk) pos() syntax.Pos {
+	if t.state() == thunkAppN {
+		return (*appArgs)(t.ptr()).pos
+	}
+	return syntax.NoPos
+}
 
 // val reads w as a Value: the result, the function of an application or
 // the failure.
@@ -356,15 +395,13 @@ func NewApp(fn Value, pos syntax.Pos, args ...Value) *Thunk {
 // initialise them with setApp; the thunk keeps a pointer into args.
 func (t *Thunk) setApp(fn Value, pos syntax.Pos, args []Value) {
 	t.setVal(fn)
-	t.pos = pos
-	switch len(args) {
-	case 1:
-		t.state, t.p = thunkApp1, unsafe.Pointer(&args[0])
-	case 2:
-		t.state, t.p = thunkApp2, unsafe.Pointer((*[2]Value)(args))
+	switch {
+	case len(args) == 1 && !pos.IsValid():
+		t.p = unsafe.Add(unsafe.Pointer(&args[0]), thunkApp1)
+	case len(args) == 2 && !pos.IsValid():
+		t.p = unsafe.Add(unsafe.Pointer((*[2]Value)(args)), thunkApp2)
 	default:
-		a := args
-		t.state, t.p = thunkAppN, unsafe.Pointer(&a)
+		t.p = unsafe.Add(unsafe.Pointer(&appArgs{args, pos}), thunkAppN)
 	}
 }
 
@@ -372,19 +409,19 @@ func (t *Thunk) setApp(fn Value, pos syntax.Pos, args []Value) {
 // value of at, which must stay unchanged (it is an element of a set).
 func (t *Thunk) setAttrApp(fn Value, at *Attr) {
 	t.setVal(fn)
-	t.state, t.p = thunkAppAttr, unsafe.Pointer(at)
+	t.p = unsafe.Add(unsafe.Pointer(at), thunkAppAttr)
 }
 
 // appArgs returns the arguments of a pending application.
 func (ev *Evaluator) appArgs(t *Thunk) []Value {
-	switch t.state {
+	switch t.state() {
 	case thunkAppAttr:
-		at := (*Attr)(t.p)
+		at := (*Attr)(t.ptr())
 		return []Value{ev.symString(at.Name), at.Value}
 	case thunkApp1:
-		return unsafe.Slice((*Value)(t.p), 1)
+		return unsafe.Slice((*Value)(t.ptr()), 1)
 	case thunkApp2:
-		return (*[2]Value)(t.p)[:]
+		return (*[2]Value)(t.ptr())[:]
 	}
-	return *(*[]Value)(t.p)
+	return (*appArgs)(t.ptr()).args
 }
