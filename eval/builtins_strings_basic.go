@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/cairn-nix/cairn/syntax"
 )
@@ -93,17 +94,24 @@ func primConcatStringsSep(ev *Evaluator, pos syntax.Pos, args []Value) (Value, e
 	}
 	var ctx ContextBuilder
 	ctx.Add(sep.Ctx())
-	buf := make([]byte, 0, (len(list.Elems)+32)*len(sep.S))
+	// The pieces first, then one allocation of the right size.
+	pieces := make([]string, len(list.Elems))
+	size := len(sep.S) * max(len(list.Elems)-1, 0)
 	for i, el := range list.Elems {
-		if i > 0 {
-			buf = append(buf, sep.S...)
-		}
 		s, c, err := ev.CoerceToString(pos, el, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep", false, true)
 		if err != nil {
 			return nil, err
 		}
-		buf = append(buf, s...)
+		pieces[i] = s
+		size += len(s)
 		ctx.Add(c)
 	}
-	return StrCtx(string(buf), ctx.Context()), nil
+	buf := make([]byte, 0, size)
+	for i, s := range pieces {
+		if i > 0 {
+			buf = append(buf, sep.S...)
+		}
+		buf = append(buf, s...)
+	}
+	return StrCtx(unsafe.String(unsafe.SliceData(buf), len(buf)), ctx.Context()), nil
 }

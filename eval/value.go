@@ -1,7 +1,7 @@
 package eval
 
 import (
-	"sort"
+	"slices"
 	"unsafe"
 
 	"github.com/cairn-nix/cairn/syntax"
@@ -238,8 +238,9 @@ func (c Context) Union(o Context) Context {
 
 // ContextBuilder gathers the contexts of many strings.
 type ContextBuilder struct {
-	first Context
-	set   map[string]struct{}
+	first Context  // the only context added so far, kept as it is
+	elems []string // everything added, once there is more than one
+	clean int      // elems[:clean] is sorted and without duplicates
 }
 
 // Add adds a context.
@@ -247,30 +248,37 @@ func (b *ContextBuilder) Add(c Context) {
 	switch {
 	case len(c) == 0:
 		return
-	case b.set == nil && b.first == nil:
+	case b.elems == nil && b.first == nil:
 		b.first = c
 		return
-	case b.set == nil:
-		b.set = make(map[string]struct{}, len(b.first)+len(c))
-		for _, s := range b.first {
-			b.set[s] = struct{}{}
-		}
+	case b.elems == nil:
+		b.elems = append(make([]string, 0, 2*(len(b.first)+len(c))), b.first...)
+		b.clean = len(b.first)
 	}
-	for _, s := range c {
-		b.set[s] = struct{}{}
+	b.elems = append(b.elems, c...)
+	// Sorting now and then keeps repeated elements from piling up.
+	if len(b.elems) > 2*max(b.clean, 32) {
+		b.normalize()
 	}
+}
+
+func (b *ContextBuilder) normalize() {
+	slices.Sort(b.elems)
+	b.elems = slices.Compact(b.elems)
+	b.clean = len(b.elems)
 }
 
 // Context returns the gathered context, sorted.
 func (b *ContextBuilder) Context() Context {
-	if b.set == nil {
+	if b.elems == nil {
 		return b.first
 	}
-	out := make(Context, 0, len(b.set))
-	for s := range b.set {
-		out = append(out, s)
+	if b.clean != len(b.elems) {
+		b.normalize()
 	}
-	sort.Strings(out)
+	// The result is handed out: later Adds must not sort it in place.
+	out := Context(b.elems)
+	b.first, b.elems, b.clean = out, nil, 0
 	return out
 }
 
