@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"cmp"
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -97,28 +99,44 @@ func init() {
 // the names.
 func lexOrder(a *Attrs) []int32 {
 	all := a.All()
-	// Sorting the names with their indices side by side keeps the
-	// comparisons on contiguous memory.
+	// The names are sorted with their indices side by side, to keep the
+	// comparisons on contiguous memory, and with their first 8 bytes as
+	// a number: most comparisons are then one integer comparison.
 	type named struct {
-		name string
-		i    int32
+		prefix uint64
+		name   string
+		i      int32
 	}
 	keys := make([]named, len(all))
 	sorted := true
 	for i := range all {
-		keys[i] = named{all[i].Name.String(), int32(i)}
-		if i > 0 && keys[i].name < keys[i-1].name {
+		name := all[i].Name.String()
+		keys[i] = named{namePrefix(name), name, int32(i)}
+		if i > 0 && name < keys[i-1].name {
 			sorted = false
 		}
 	}
 	if !sorted {
-		slices.SortFunc(keys, func(x, y named) int { return strings.Compare(x.name, y.name) })
+		slices.SortFunc(keys, func(x, y named) int {
+			if x.prefix != y.prefix {
+				return cmp.Compare(x.prefix, y.prefix)
+			}
+			return strings.Compare(x.name, y.name)
+		})
 	}
 	order := make([]int32, len(keys))
 	for i, k := range keys {
 		order[i] = k.i
 	}
 	return order
+}
+
+// namePrefix is s's first 8 bytes as a big-endian number, zero-padded:
+// when two prefixes differ they order as the strings do.
+func namePrefix(s string) uint64 {
+	var b [8]byte
+	copy(b[:], s)
+	return binary.BigEndian.Uint64(b[:])
 }
 
 func primRemoveAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
