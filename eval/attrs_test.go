@@ -65,3 +65,33 @@ func TestUpdateChains(t *testing.T) {
 		}
 	}
 }
+
+func TestLexOrder(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for _, n := range []int{0, 1, 5, 300, 5000} {
+		var list []Attr
+		seen := map[string]bool{}
+		for len(list) < n {
+			b := make([]byte, rng.Intn(12))
+			for i := range b {
+				b[i] = "abk01\\xff"[rng.Intn(6)]
+			}
+			if seen[string(b)] {
+				continue
+			}
+			seen[string(b)] = true
+			list = append(list, Attr{Name: syntax.Intern(string(b))})
+		}
+		a := NewAttrs(list)
+		order := lexOrder(a)
+		all := a.All()
+		for i := 1; i < len(order); i++ {
+			if all[order[i-1]].Name.String() >= all[order[i]].Name.String() {
+				t.Fatalf("n=%d: %q before %q", n, all[order[i-1]].Name, all[order[i]].Name)
+			}
+		}
+		if len(order) != n {
+			t.Fatalf("n=%d: %d in order", n, len(order))
+		}
+	}
+}

@@ -99,36 +99,76 @@ func init() {
 // the names.
 func lexOrder(a *Attrs) []int32 {
 	all := a.All()
-	// The names are sorted with their indices side by side, to keep the
-	// comparisons on contiguous memory, and with their first 8 bytes as
-	// a number: most comparisons are then one integer comparison.
-	type named struct {
-		prefix uint64
-		name   string
-		i      int32
-	}
-	keys := make([]named, len(all))
+	keys := make([]prefixed, len(all))
 	sorted := true
 	for i := range all {
-		name := all[i].Name.String()
-		keys[i] = named{namePrefix(name), name, int32(i)}
-		if i > 0 && name < keys[i-1].name {
+		keys[i] = prefixed{namePrefix(all[i].Name.String()), int32(i)}
+		if i > 0 && keys[i].prefix < keys[i-1].prefix {
 			sorted = false
 		}
 	}
 	if !sorted {
-		slices.SortFunc(keys, func(x, y named) int {
-			if x.prefix != y.prefix {
-				return cmp.Compare(x.prefix, y.prefix)
-			}
-			return strings.Compare(x.name, y.name)
-		})
+		keys = radixSort(keys)
+	}
+	// Names sharing their first 8 bytes are ordered by the rest.
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi].prefix == keys[lo].prefix {
+			hi++
+		}
+		if hi-lo > 1 {
+			slices.SortStableFunc(keys[lo:hi], func(x, y prefixed) int {
+				return strings.Compare(all[x.i].Name.String(), all[y.i].Name.String())
+			})
+		}
+		lo = hi
 	}
 	order := make([]int32, len(keys))
 	for i, k := range keys {
 		order[i] = k.i
 	}
 	return order
+}
+
+// prefixed is an attribute's index with its name's first 8 bytes as a
+// number (see namePrefix).
+type prefixed struct {
+	prefix uint64
+	i      int32
+}
+
+// radixSort sorts keys by prefix (stable, least significant byte first):
+// attrNames of large sets sorts hundreds of thousands of names, where
+// comparison sorts spend most of their time moving and comparing.
+func radixSort(keys []prefixed) []prefixed {
+	if len(keys) < 256 {
+		slices.SortStableFunc(keys, func(x, y prefixed) int { return cmp.Compare(x.prefix, y.prefix) })
+		return keys
+	}
+	tmp := make([]prefixed, len(keys))
+	var all uint64 // bits that differ somewhere: passes over equal bytes are skipped
+	for _, k := range keys {
+		all |= k.prefix ^ keys[0].prefix
+	}
+	for shift := uint(0); shift < 64; shift += 8 {
+		if (all>>shift)&0xff == 0 {
+			continue
+		}
+		var count [257]int
+		for _, k := range keys {
+			count[(k.prefix>>shift)&0xff+1]++
+		}
+		for b := 1; b < 257; b++ {
+			count[b] += count[b-1]
+		}
+		for _, k := range keys {
+			d := (k.prefix >> shift) & 0xff
+			tmp[count[d]] = k
+			count[d]++
+		}
+		keys, tmp = tmp, keys
+	}
+	return keys
 }
 
 // namePrefix is s's first 8 bytes as a big-endian number, zero-padded:
