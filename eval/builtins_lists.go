@@ -103,8 +103,9 @@ func primFilter(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	}
 	var out []Value
 	same := true
+	rc := newRepeatedCall(f, 1)
 	for i, x := range l.Elems {
-		r, err := ev.callFunction1(f, x, syntax.NoPos)
+		r, err := rc.call(ev, l.Elems[i:i+1], syntax.NoPos)
 		if err != nil {
 			return nil, err
 		}
@@ -141,11 +142,12 @@ func primFoldlStrict(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 	}
 	acc := args[1]
 	var argv [2]Value
+	rc := newRepeatedCall(f, 2)
 	for _, x := range l.Elems {
 		argv[0], argv[1] = acc, x
 		// The call's result is already in weak head normal form, so the
 		// accumulator is forced at every step.
-		acc, err = ev.CallFunction(f, argv[:], pos)
+		acc, err = rc.call(ev, argv[:], pos)
 		if err != nil {
 			return nil, err
 		}
@@ -241,8 +243,9 @@ func primConcatMap(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	}
 	lists := make([]*List, len(l.Elems))
 	n := 0
-	for i, x := range l.Elems {
-		r, err := ev.callFunction1(f, x, pos)
+	rc := newRepeatedCall(f, 1)
+	for i := range l.Elems {
+		r, err := rc.call(ev, l.Elems[i:i+1], pos)
 		if err != nil {
 			return nil, err
 		}
@@ -277,10 +280,9 @@ func (ev *Evaluator) anyOrAll(any bool, pos syntax.Pos, args []Value) (Value, er
 	if err != nil {
 		return nil, err
 	}
-	var argv [1]Value
-	for _, x := range l.Elems {
-		argv[0] = x
-		r, err := ev.CallFunction(f, argv[:], pos)
+	rc := newRepeatedCall(f, 1)
+	for i := range l.Elems {
+		r, err := rc.call(ev, l.Elems[i:i+1], pos)
 		if err != nil {
 			return nil, err
 		}
@@ -315,11 +317,12 @@ func primPartition(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		return nil, err
 	}
 	var right, wrong []Value
-	for _, x := range l.Elems {
+	rc := newRepeatedCall(f, 1)
+	for i, x := range l.Elems {
 		if _, err := ev.Force(x, pos); err != nil {
 			return nil, err
 		}
-		r, err := ev.callFunction1(f, x, pos)
+		r, err := rc.call(ev, l.Elems[i:i+1], pos)
 		if err != nil {
 			return nil, err
 		}
@@ -348,8 +351,9 @@ func primGroupBy(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	groups := map[syntax.Symbol]int{}
 	var list []Attr
 	var elems [][]Value
-	for _, x := range l.Elems {
-		r, err := ev.callFunction1(f, x, pos)
+	rc := newRepeatedCall(f, 1)
+	for i, x := range l.Elems {
+		r, err := rc.call(ev, l.Elems[i:i+1], pos)
 		if err != nil {
 			return nil, err
 		}

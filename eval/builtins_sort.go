@@ -36,9 +36,10 @@ func primSort(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		}
 	} else {
 		var argv [2]Value
+		rc := newRepeatedCall(f, 2)
 		s.less = func(a, b Value) (bool, error) {
 			argv[0], argv[1] = a, b
-			r, err := ev.CallFunction(f, argv[:], syntax.NoPos)
+			r, err := rc.call(ev, argv[:], syntax.NoPos)
 			if err != nil {
 				return false, err
 			}

@@ -353,3 +353,69 @@ func (c *callChain) done(ev *Evaluator, l *syntax.Lambda, env *Env, kept int) {
 	}
 	*c = callChain{}
 }
+
+// repeatedCall calls one function value many times, as builtins that
+// apply a function to every element of a list do (filter, foldl', sort,
+// all, any, concatMap, partition, groupBy). A Nix function of one or two
+// plain arguments (x: ... or a: b: ...) whose body cannot keep its
+// environment is called in environments made once and refilled for every
+// call; anything else goes through CallFunction.
+type repeatedCall struct {
+	fn    Value
+	arity int
+	inner *syntax.Lambda // the function whose body is evaluated; nil: CallFunction
+	cenv  *Env
+	envs  [2]*Env // the outer and inner call environments, once made
+}
+
+func newRepeatedCall(fn Value, arity int) *repeatedCall {
+	rc := &repeatedCall{fn: fn, arity: arity}
+	c, ok := fn.(*Closure)
+	if !ok || c.Fn.Formals != nil {
+		return rc
+	}
+	l := c.Fn
+	if arity == 2 {
+		inner, ok := l.Body.(*syntax.Lambda)
+		if !ok || inner.Formals != nil {
+			return rc
+		}
+		l = inner
+	}
+	if !l.KeepsEnv {
+		rc.inner, rc.cenv = l, c.Env
+	}
+	return rc
+}
+
+// call applies the function to args (arity of them) at pos.
+func (rc *repeatedCall) call(ev *Evaluator, args []Value, pos syntax.Pos) (Value, error) {
+	if rc.inner == nil {
+		return ev.CallFunction(rc.fn, args, pos)
+	}
+	if ev.callDepth > ev.Settings.MaxCallDepth {
+		return nil, ev.Errorf(StackOverflowErr, pos, "stack overflow; max-call-depth exceeded")
+	}
+	if err := ev.step(pos); err != nil {
+		return nil, err
+	}
+	if rc.envs[rc.arity-1] == nil {
+		up := rc.cenv
+		for i := range rc.arity {
+			rc.envs[i] = newEnv(up, 1)
+			up = rc.envs[i]
+		}
+	}
+	for i := range rc.arity {
+		rc.envs[i].Set(0, args[i])
+	}
+	ev.callDepth++
+	ev.Stats.Calls += int64(rc.arity)
+	kept := ev.envsKept
+	v, err := ev.evalLambdaBody(rc.inner, rc.envs[rc.arity-1], pos)
+	ev.callDepth--
+	if kept != ev.envsKept {
+		rc.envs = [2]*Env{} // kept after all: the next call gets new ones
+	}
+	return v, err
+}

@@ -35,6 +35,16 @@ func TestReleasedEnvironmentsAreNotReached(t *testing.T) {
 		{`let f = x: x.a; in [ (f { a = 1; }) (f (builtins.listToAttrs [ { name = "a"; value = 2; } ])) ]`, `[ 1 2 ]`},
 		{`let f = { a }: a; in f { a = 1; }`, `1`},
 		{`let f = x: y: [ x y ]; n = 1; in f (n - 1) (n + 1)`, `[ 0 2 ]`},
+		// Builtins calling one function many times refill its environments.
+		{`builtins.foldl' (acc: x: acc ++ [ (x - 1) ]) [ ] (map (x: x) [ 1 2 3 ])`, `[ 0 1 2 ]`},
+		{`builtins.foldl' (acc: x: acc ++ [ (x - 1) ]) [ ] [ 1 2 3 ]`, `[ 0 1 2 ]`},
+		{`builtins.foldl' (acc: x: acc ++ [ x ]) [ ] (map (x: x * 2) [ 1 2 3 ])`, `[ 2 4 6 ]`},
+		{`builtins.filter (x: x - 1 > 0) (map (x: x) [ 1 2 3 ])`, `[ 2 3 ]`},
+		{`builtins.sort (a: b: a - b < 0) (map (x: 10 - x) [ 1 3 2 ])`, `[ 7 8 9 ]`},
+		{`builtins.concatMap (x: [ x (x - 1) ]) (map (x: x) [ 5 7 ])`, `[ 5 4 7 6 ]`},
+		{`builtins.partition (x: x > 1) [ 1 2 3 ]`, `{ right = [ 2 3 ]; wrong = [ 1 ]; }`},
+		{`builtins.groupBy (x: if x > 1 then "big" else "small") [ 1 2 3 ]`, `{ big = [ 2 3 ]; small = [ 1 ]; }`},
+		{`builtins.all (x: builtins.filter (y: y == x) [ 1 2 ] == [ x ]) [ 1 2 ]`, `true`},
 	} {
 		ev := New(nil, Settings{})
 		e, err := ev.ParseString(c.src, "/")
