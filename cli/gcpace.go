@@ -18,6 +18,9 @@ const (
 	gcGoalBytes  = 144 << 20
 	gcMaxPercent = 200
 	gcMinPercent = 50
+	// gcFirstPercent lets the first collection wait for 16 MiB (Go's
+	// minimum heap is 4 MiB at 100%): small evaluations never collect.
+	gcFirstPercent = 400
 )
 
 // gcPercentFor is the GOGC for a live heap of live bytes.
@@ -33,9 +36,9 @@ func gcPercentFor(live uint64) int {
 // a finalizer: one object is dropped per cycle and re-armed when the
 // collector finds it.
 func paceGC() {
-	debug.SetGCPercent(gcMaxPercent)
+	debug.SetGCPercent(gcFirstPercent)
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	current := gcMaxPercent
+	current := gcFirstPercent
 	var rearm func(*gcTick)
 	rearm = func(*gcTick) {
 		metrics.Read(sample)
