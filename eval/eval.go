@@ -895,6 +895,9 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 		// so that they are not suspended over env: keep env from reuse.
 		ev.envsKept++
 	}
+	if c, ok := fn.(*Closure); ok && len(e.Args) == 1 {
+		return ev.applyClosure1(e, c.Fn, c.Env, env)
+	}
 	cur := fn
 	// A curried function given several arguments (a: b: ...) is entered
 	// without building the intermediate closures: lam/lenv stand for the
@@ -1133,4 +1136,39 @@ func (ev *Evaluator) releaseThunk(t *Thunk) {
 	}
 	*t = Thunk{}
 	ev.thunkPool = append(ev.thunkPool, t)
+}
+
+// applyClosure1 is applyArgs for the most common call: a Nix function
+// given one argument.
+func (ev *Evaluator) applyClosure1(e *syntax.Call, l *syntax.Lambda, cenv, env *Env) (Value, error) {
+	ev.Stats.Calls++
+	a := e.Args[0]
+	var arg Value
+	if x, ok := a.(*syntax.Attrs); ok && l.Formals != nil && !x.Rec && len(x.Dynamic) == 0 {
+		// A function with formals evaluates its argument at once, and a
+		// plain set written out cannot fail: no thunk needed.
+		var err error
+		if arg, err = ev.evalAttrs(x, env); err != nil {
+			return nil, err
+		}
+	} else {
+		arg = ev.thunk(a, env)
+	}
+	callEnv, err := ev.bindLambda(l, cenv, arg, e.P)
+	if err != nil {
+		return nil, err
+	}
+	kept := ev.envsKept
+	v, err := ev.evalLambdaBody(l, callEnv, e.P)
+	if !l.KeepsEnv && kept == ev.envsKept {
+		ev.releaseEnv(callEnv, l)
+		// The argument was suspended for this call alone and the call
+		// could not keep it.
+		if err == nil && !l.ArgKept && madeFor(a) {
+			if t, ok := arg.(*Thunk); ok {
+				ev.releaseThunk(t)
+			}
+		}
+	}
+	return v, err
 }
