@@ -321,37 +321,25 @@ func mergeAttrs(a, b []Attr) []Attr {
 func newSmallAttrs(n int, pos syntax.Pos) *Attrs {
 	switch n {
 	case 1:
-		p := &struct {
-			Attrs
-			a [1]Attr
-		}{}
-		p.setOwn(p.a[:])
-		p.Pos = pos
-		return &p.Attrs
+		return attrsWith[[1]Attr](pos)
 	case 2:
-		p := &struct {
-			Attrs
-			a [2]Attr
-		}{}
-		p.setOwn(p.a[:])
-		p.Pos = pos
-		return &p.Attrs
+		return attrsWith[[2]Attr](pos)
 	case 3:
-		p := &struct {
-			Attrs
-			a [3]Attr
-		}{}
-		p.setOwn(p.a[:])
-		p.Pos = pos
-		return &p.Attrs
+		return attrsWith[[3]Attr](pos)
 	case 4:
-		p := &struct {
-			Attrs
-			a [4]Attr
-		}{}
-		p.setOwn(p.a[:])
-		p.Pos = pos
-		return &p.Attrs
+		return attrsWith[[4]Attr](pos)
 	}
 	return attrsOf(make([]Attr, n), pos)
+}
+
+// attrsWith allocates a set and its attributes, an array type A of Attr,
+// together.
+func attrsWith[A any](pos syntax.Pos) *Attrs {
+	p := new(struct {
+		Attrs
+		a A
+	})
+	p.setOwn(unsafe.Slice((*Attr)(unsafe.Pointer(&p.a)), unsafe.Sizeof(p.a)/unsafe.Sizeof(Attr{})))
+	p.Pos = pos
+	return &p.Attrs
 }

@@ -39,33 +39,13 @@ func newEnv(up *Env, n int) *Env {
 	case 0, 1:
 		return &Env{Up: up}
 	case 2:
-		e := &struct {
-			Env
-			a [1]Value
-		}{}
-		e.Up = up
-		return &e.Env
+		return envWith[[1]Value](up)
 	case 3:
-		e := &struct {
-			Env
-			a [2]Value
-		}{}
-		e.Up = up
-		return &e.Env
+		return envWith[[2]Value](up)
 	case 4:
-		e := &struct {
-			Env
-			a [3]Value
-		}{}
-		e.Up = up
-		return &e.Env
+		return envWith[[3]Value](up)
 	case 5:
-		e := &struct {
-			Env
-			a [4]Value
-		}{}
-		e.Up = up
-		return &e.Env
+		return envWith[[4]Value](up)
 	}
 	t, ok := envTypes.Load(n)
 	if !ok {
@@ -77,6 +57,17 @@ func newEnv(up *Env, n int) *Env {
 	e := (*Env)(reflect.New(t.(reflect.Type)).UnsafePointer())
 	e.Up = up
 	return e
+}
+
+// envWith allocates an environment with the slots after the first, an
+// array type A of Value, in the same object.
+func envWith[A any](up *Env) *Env {
+	e := new(struct {
+		Env
+		a A
+	})
+	e.Up = up
+	return &e.Env
 }
 
 // envOf builds an environment holding vals.

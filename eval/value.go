@@ -170,28 +170,24 @@ func (s *String) Ctx() Context {
 func newSmallList(n int) *List {
 	switch n {
 	case 1:
-		p := &struct {
-			List
-			a [1]Value
-		}{}
-		p.Elems = p.a[:]
-		return &p.List
+		return listWith[[1]Value]()
 	case 2:
-		p := &struct {
-			List
-			a [2]Value
-		}{}
-		p.Elems = p.a[:]
-		return &p.List
+		return listWith[[2]Value]()
 	case 3:
-		p := &struct {
-			List
-			a [3]Value
-		}{}
-		p.Elems = p.a[:]
-		return &p.List
+		return listWith[[3]Value]()
 	}
 	return &List{Elems: make([]Value, n)}
+}
+
+// listWith allocates a list and its elements, an array type A of Value,
+// together.
+func listWith[A any]() *List {
+	p := new(struct {
+		List
+		a A
+	})
+	p.Elems = unsafe.Slice((*Value)(unsafe.Pointer(&p.a)), unsafe.Sizeof(p.a)/valueSize)
+	return &p.List
 }
 
 // NewList makes a list.

@@ -62,56 +62,65 @@ func direct(e Expr) bool {
 // captures reports whether evaluating e can store its environment (or a
 // scope below it) in a value.
 func captures(e Expr) bool {
+	return walk(e, captures, func(x Expr) bool { return !direct(x) })
+}
+
+// walk visits what evaluating e does in e's own environment: evaluated
+// gets the subexpressions evaluated there, suspended the ones suspended
+// over it; walk stops at the first that returns true. Expressions that
+// make a scope below the environment (functions, let, with, rec sets,
+// inherit-from) return true at once: they keep the environment.
+func walk(e Expr, evaluated, suspended func(Expr) bool) bool {
 	switch e := e.(type) {
 	case *Int, *Float, *String, *Path, *Var, *CurPos, *InheritFrom:
 		return false
 	case *Select:
-		return captures(e.E) || (e.Def != nil && captures(e.Def)) || pathCaptures(e.Path)
+		return evaluated(e.E) || (e.Def != nil && evaluated(e.Def)) || walkPath(e.Path, evaluated)
 	case *HasAttr:
-		return captures(e.E) || pathCaptures(e.Path)
+		return evaluated(e.E) || walkPath(e.Path, evaluated)
 	case *Attrs:
 		if e.Rec || len(e.InheritFrom) > 0 {
 			return true
 		}
 		for _, d := range e.Attrs {
-			if !direct(d.E) {
+			if suspended(d.E) {
 				return true
 			}
 		}
 		for _, d := range e.Dynamic {
-			if captures(d.Name) || !direct(d.Value) {
+			if evaluated(d.Name) || suspended(d.Value) {
 				return true
 			}
 		}
 		return false
 	case *List:
 		for _, x := range e.Elems {
-			if !direct(x) {
+			if suspended(x) {
 				return true
 			}
 		}
 		return false
 	case *Call:
-		if captures(e.Fn) {
+		if evaluated(e.Fn) {
 			return true
 		}
 		for _, a := range e.Args {
-			if e.StrictArgs && captures(a) || !e.StrictArgs && !direct(a) {
+			if e.StrictArgs && evaluated(a) || !e.StrictArgs && suspended(a) {
 				return true
 			}
 		}
 		return false
 	case *If:
-		return captures(e.Cond) || captures(e.Then) || captures(e.Else)
+		return evaluated(e.Cond) || evaluated(e.Then) || evaluated(e.Else)
 	case *Assert:
-		return captures(e.Cond) || captures(e.Body)
+		return evaluated(e.Cond) || evaluated(e.Body)
 	case *Not:
-		return captures(e.E)
+		return evaluated(e.E)
 	case *BinOp:
-		return captures(e.L) || captures(e.R)
+		return evaluated(e.L) || evaluated(e.R)
 	case *ConcatStrings:
 		for _, p := range e.Parts {
-			if captures(p.E) {
+			if evaluated(p.E) {
 				return true
 			}
 		}
@@ -121,9 +130,9 @@ func captures(e Expr) bool {
 	return true
 }
 
-func pathCaptures(path []AttrName) bool {
+func walkPath(path []AttrName, evaluated func(Expr) bool) bool {
 	for _, n := range path {
-		if n.Expr != nil && captures(n.Expr) {
+		if n.Expr != nil && evaluated(n.Expr) {
 			return true
 		}
 	}
@@ -136,72 +145,11 @@ func pathCaptures(path []AttrName) bool {
 // variable it passes the variable's slot on as it is. Everywhere else a
 // variable is evaluated and only its value goes on.
 func passesOn(e Expr) bool {
-	switch e := e.(type) {
-	case *Select:
-		return passesOn(e.E) || (e.Def != nil && passesOn(e.Def)) || pathPassesOn(e.Path)
-	case *HasAttr:
-		return passesOn(e.E) || pathPassesOn(e.Path)
-	case *Attrs:
-		for _, d := range e.Attrs {
-			if isArg(d.E) || passesOn(d.E) {
-				return true
-			}
-		}
-		for _, d := range e.Dynamic {
-			if passesOn(d.Name) || isArg(d.Value) || passesOn(d.Value) {
-				return true
-			}
-		}
-		return false
-	case *List:
-		for _, x := range e.Elems {
-			if isArg(x) || passesOn(x) {
-				return true
-			}
-		}
-		return false
-	case *Call:
-		if passesOn(e.Fn) {
-			return true
-		}
-		for _, a := range e.Args {
-			if !e.StrictArgs && isArg(a) || passesOn(a) {
-				return true
-			}
-		}
-		return false
-	case *If:
-		return passesOn(e.Cond) || passesOn(e.Then) || passesOn(e.Else)
-	case *Assert:
-		return passesOn(e.Cond) || passesOn(e.Body)
-	case *Not:
-		return passesOn(e.E)
-	case *BinOp:
-		return passesOn(e.L) || passesOn(e.R)
-	case *ConcatStrings:
-		for _, p := range e.Parts {
-			if passesOn(p.E) {
-				return true
-			}
-		}
-		return false
-	case *Int, *Float, *String, *Path, *Var, *CurPos:
-		return false
-	}
-	return true
+	return walk(e, passesOn, func(x Expr) bool { return isArg(x) || passesOn(x) })
 }
 
 // isArg reports whether e is the variable of the function's argument.
 func isArg(e Expr) bool {
 	v, ok := e.(*Var)
 	return ok && v.FromWith == nil && v.Level == 0 && v.Displ == 0
-}
-
-func pathPassesOn(path []AttrName) bool {
-	for _, n := range path {
-		if n.Expr != nil && passesOn(n.Expr) {
-			return true
-		}
-	}
-	return false
 }
