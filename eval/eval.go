@@ -289,6 +289,27 @@ func (ev *Evaluator) evalSelect(e *syntax.Select, env *Env) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(e.Path) == 1 && e.Path[0].Expr == nil {
+		// s.name of a set whose attribute is evaluated already: nothing
+		// can fail or add a frame.
+		if a, ok := v.(*Attrs); ok {
+			if at, ok := a.Get(e.Path[0].Sym); ok {
+				switch x := at.Value.(type) {
+				case *Thunk:
+					if x.state() == thunkDone {
+						return x.val(), nil
+					}
+				default:
+					return x, nil
+				}
+			}
+		}
+	}
+	return ev.selectFrom(e, env, v)
+}
+
+// selectFrom is evalSelect with the set expression evaluated to v.
+func (ev *Evaluator) selectFrom(e *syntax.Select, env *Env, v Value) (Value, error) {
 	var pos2 syntax.Pos
 	fail := func(err error) (Value, error) {
 		// Nix leaves out selections made by its derivation wrapper.
