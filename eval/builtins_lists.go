@@ -404,7 +404,10 @@ func primListToAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 	}
 	// Sort by name keeping list order among equal names, so that the
 	// first occurrence wins; `value` is looked up in that order, as Nix.
-	slices.SortStableFunc(entries, func(a, b entry) int { return cmp.Compare(a.name, b.name) })
+	byName := func(a, b entry) int { return cmp.Compare(a.name, b.name) }
+	if !slices.IsSortedFunc(entries, byName) {
+		slices.SortStableFunc(entries, byName)
+	}
 	out := make([]Attr, 0, len(entries))
 	for i, e := range entries {
 		if i > 0 && entries[i-1].name == e.name {
