@@ -284,7 +284,11 @@ func (ev *Evaluator) symString(sym syntax.Symbol) *String {
 			return s
 		}
 	} else {
-		ev.symStrs = append(ev.symStrs, make([]*String, int(sym)+1-len(ev.symStrs))...)
+		// Grown to the symbol bound in one step, all of it written (see
+		// syntax.newChunk for why untouched room is costly).
+		grown := make([]*String, syntax.Bound())
+		copy(grown, ev.symStrs)
+		ev.symStrs = grown
 	}
 	s := &String{S: sym.String(), sym: sym}
 	if sym == syntax.NoSymbol || s.S == "" {

@@ -53,7 +53,7 @@ const minIndex = 1 << 10
 var symtab = newTable()
 
 func newTable() *table {
-	t := &table{n: 1, dir: []*chunk{new(chunk)}, seed: maphash.MakeSeed()}
+	t := &table{n: 1, dir: []*chunk{newChunk()}, seed: maphash.MakeSeed()}
 	dir := t.dir
 	t.chunks.Store(&dir)
 	ix := make([]uint64, minIndex)
@@ -98,7 +98,7 @@ func Intern(s string) Symbol {
 	}
 	sym = Symbol(t.n)
 	if int(sym>>chunkBits) == len(t.dir) {
-		t.dir = append(t.dir, new(chunk)) // writes only past every published len
+		t.dir = append(t.dir, newChunk()) // writes only past every published len
 		dir := t.dir
 		t.chunks.Store(&dir)
 	}
@@ -145,3 +145,15 @@ func (s Symbol) String() string { return s.name(symtab) }
 // Bound is above every symbol interned so far, for tables indexed by
 // symbol.
 func Bound() int { return len(*symtab.chunks.Load()) * chunkSize }
+
+// newChunk returns an empty chunk whose memory has been written once. A
+// chunk fills a name at a time; were the collector to scan it first, its
+// untouched pages would be mapped to the kernel's zero page and each
+// first write would fault again, interrupting every CPU to flush TLBs.
+func newChunk() *chunk {
+	c := new(chunk)
+	for i := 0; i < len(c); i += 4096 / 16 {
+		c[i] = ""
+	}
+	return c
+}
