@@ -41,6 +41,18 @@ func TestUpdateChains(t *testing.T) {
 		if set.Len() != len(model) {
 			t.Fatalf("step %d: Len %d, want %d", step, set.Len(), len(model))
 		}
+		if step%50 == 25 {
+			// Names in order from a chain not flattened yet.
+			order := New(nil, Settings{}).lexOrder(set)
+			if len(order) != len(model) {
+				t.Fatalf("step %d: lexOrder has %d, want %d", step, len(order), len(model))
+			}
+			for i, at := range order {
+				if i > 0 && order[i-1].Name.String() >= at.Name.String() || int64(at.Value.(Int)) != model[at.Name] {
+					t.Fatalf("step %d: lexOrder wrong at %s", step, at.Name)
+				}
+			}
+		}
 		if step%50 == 0 {
 			all := set.All()
 			if len(all) != len(model) {
@@ -83,11 +95,10 @@ func TestLexOrder(t *testing.T) {
 			list = append(list, Attr{Name: syntax.Intern(string(b))})
 		}
 		a := NewAttrs(list)
-		order := lexOrder(a)
-		all := a.All()
+		order := New(nil, Settings{}).lexOrder(a)
 		for i := 1; i < len(order); i++ {
-			if all[order[i-1]].Name.String() >= all[order[i]].Name.String() {
-				t.Fatalf("n=%d: %q before %q", n, all[order[i-1]].Name, all[order[i]].Name)
+			if order[i-1].Name.String() >= order[i].Name.String() {
+				t.Fatalf("n=%d: %q before %q", n, order[i-1].Name, order[i].Name)
 			}
 		}
 		if len(order) != n {

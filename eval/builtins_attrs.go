@@ -21,11 +21,10 @@ func init() {
 		if a.Len() == 0 {
 			return emptyList, nil
 		}
-		order := lexOrder(a)
+		order := ev.lexOrder(a)
 		out := make([]Value, len(order))
-		all := a.All()
-		for i, k := range order {
-			out[i] = ev.symString(all[k].Name)
+		for i, at := range order {
+			out[i] = ev.symString(at.Name)
 		}
 		ev.Stats.Lists++
 		return &List{Elems: out}, nil
@@ -38,10 +37,10 @@ func init() {
 		if a.Len() == 0 {
 			return emptyList, nil
 		}
-		order := lexOrder(a)
+		order := ev.lexOrder(a)
 		out := make([]Value, len(order))
-		for i, k := range order {
-			out[i] = a.All()[k].Value
+		for i, at := range order {
+			out[i] = at.Value
 		}
 		ev.Stats.Lists++
 		return &List{Elems: out}, nil
@@ -94,15 +93,14 @@ func init() {
 	Register(&PrimOp{Name: "functionArgs", Arity: 1, Fn: primFunctionArgs})
 }
 
-// lexOrder returns the indices of a's attributes in lexicographic order
-// of their names (a is sorted by symbol, which is not that order), and
-// the names.
-func lexOrder(a *Attrs) []int32 {
-	all := a.All()
+// lexOrder returns a's attributes in lexicographic order of their names
+// (sets are sorted by symbol, which is not that order).
+func (ev *Evaluator) lexOrder(a *Attrs) []*Attr {
+	all := ev.visibleAttrs(a)
 	keys := make([]prefixed, len(all))
 	sorted := true
-	for i := range all {
-		keys[i] = prefixed{namePrefix(all[i].Name.String()), int32(i)}
+	for i, at := range all {
+		keys[i] = prefixed{namePrefix(at.Name.String()), int32(i)}
 		if i > 0 && keys[i].prefix < keys[i-1].prefix {
 			sorted = false
 		}
@@ -123,11 +121,47 @@ func lexOrder(a *Attrs) []int32 {
 		}
 		lo = hi
 	}
-	order := make([]int32, len(keys))
+	order := make([]*Attr, len(keys))
 	for i, k := range keys {
-		order[i] = k.i
+		order[i] = all[k.i]
 	}
 	return order
+}
+
+// visibleAttrs returns the set's attributes in no particular order. A
+// layered set is not flattened for it (the merged copy of a big set is
+// large and may never be needed): its layers are read top down, each name
+// taken from the first layer that has it.
+func (ev *Evaluator) visibleAttrs(a *Attrs) []*Attr {
+	if a.layer == nil || a.layer.merged != nil {
+		all := a.All()
+		out := make([]*Attr, len(all))
+		for i := range all {
+			out[i] = &all[i]
+		}
+		return out
+	}
+	seen := ev.symTable()
+	out := make([]*Attr, 0, a.Len())
+	for l := a; l != nil; l = l.base() {
+		list := l.own()
+		if l.layer != nil && l.layer.merged != nil {
+			list = *l.layer.merged
+		}
+		for i := range list {
+			if seen[list[i].Name] == 0 {
+				seen[list[i].Name] = 1
+				out = append(out, &list[i])
+			}
+		}
+		if l.layer != nil && l.layer.merged != nil {
+			break
+		}
+	}
+	for _, at := range out {
+		seen[at.Name] = 0
+	}
+	return out
 }
 
 // prefixed is an attribute's index with its name's first 8 bytes as a
