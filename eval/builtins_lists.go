@@ -122,6 +122,7 @@ func primFilter(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 			out = append(make([]Value, 0, len(l.Elems)-1), l.Elems[:i]...)
 		}
 	}
+	rc.done(ev)
 	if same {
 		return l, nil
 	}
@@ -152,6 +153,7 @@ func primFoldlStrict(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 			return nil, err
 		}
 	}
+	rc.done(ev)
 	return ev.Force(acc, pos)
 }
 
@@ -256,6 +258,7 @@ func primConcatMap(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		lists[i] = rl
 		n += len(rl.Elems)
 	}
+	rc.done(ev)
 	if n == 0 {
 		return emptyList, nil
 	}
@@ -291,9 +294,11 @@ func (ev *Evaluator) anyOrAll(any bool, pos syntax.Pos, args []Value) (Value, er
 			return nil, err
 		}
 		if b == any {
+			rc.done(ev)
 			return Bool(any), nil
 		}
 	}
+	rc.done(ev)
 	return Bool(!any), nil
 }
 
@@ -336,6 +341,7 @@ func primPartition(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 			wrong = append(wrong, x)
 		}
 	}
+	rc.done(ev)
 	return NewAttrs([]Attr{{Name: symRight, Value: NewList(right)}, {Name: symWrong, Value: NewList(wrong)}}), nil
 }
 
@@ -374,6 +380,7 @@ func primGroupBy(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	for i := range list {
 		list[i].Value = NewList(elems[i])
 	}
+	rc.done(ev)
 	return NewAttrs(list), nil
 }
 

@@ -299,7 +299,13 @@ func (ev *Evaluator) releaseEnv(e *Env, l *syntax.Lambda) {
 	if l.Arg != syntax.NoSymbol {
 		n++
 	}
-	k := max(n, 1)
+	ev.releaseEnvOf(e, max(n, 1))
+}
+
+// releaseEnv1 gives back a one-slot environment.
+func (ev *Evaluator) releaseEnv1(e *Env) { ev.releaseEnvOf(e, 1) }
+
+func (ev *Evaluator) releaseEnvOf(e *Env, k int) {
 	if k > pooledEnvMax {
 		return
 	}
@@ -368,8 +374,8 @@ type repeatedCall struct {
 	envs  [2]*Env // the outer and inner call environments, once made
 }
 
-func newRepeatedCall(fn Value, arity int) *repeatedCall {
-	rc := &repeatedCall{fn: fn, arity: arity}
+func newRepeatedCall(fn Value, arity int) repeatedCall {
+	rc := repeatedCall{fn: fn, arity: arity}
 	c, ok := fn.(*Closure)
 	if !ok || c.Fn.Formals != nil {
 		return rc
@@ -402,7 +408,7 @@ func (rc *repeatedCall) call(ev *Evaluator, args []Value, pos syntax.Pos) (Value
 	if rc.envs[rc.arity-1] == nil {
 		up := rc.cenv
 		for i := range rc.arity {
-			rc.envs[i] = newEnv(up, 1)
+			rc.envs[i] = ev.newCallEnv(up, 1)
 			up = rc.envs[i]
 		}
 	}
@@ -418,4 +424,15 @@ func (rc *repeatedCall) call(ev *Evaluator, args []Value, pos syntax.Pos) (Value
 		rc.envs = [2]*Env{} // kept after all: the next call gets new ones
 	}
 	return v, err
+}
+
+// done gives the environments back once the builtin has made its last
+// call.
+func (rc *repeatedCall) done(ev *Evaluator) {
+	for _, e := range rc.envs[:rc.arity] {
+		if e != nil {
+			ev.releaseEnv1(e)
+		}
+	}
+	rc.envs = [2]*Env{}
 }
