@@ -447,21 +447,26 @@ func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 	if err != nil {
 		return nil, err
 	}
-	sets := make([]*Attrs, len(l.Elems))
-	// Per name: its count, then its place in the result; kept in a table
-	// indexed by symbol instead of a map.
-	for i, x := range l.Elems {
-		a, err := ev.forceAttrs(x, syntax.NoPos, "while evaluating a value of the list passed as second argument to builtins.zipAttrsWith")
-		if err != nil {
+	for _, x := range l.Elems {
+		if _, err := ev.forceAttrs(x, syntax.NoPos, "while evaluating a value of the list passed as second argument to builtins.zipAttrsWith"); err != nil {
 			return nil, err
 		}
-		sets[i] = a
 	}
+	// The sets are evaluated now: set reads them again without a check.
+	set := func(x Value) *Attrs {
+		if t, ok := x.(*Thunk); ok {
+			x = t.val()
+		}
+		return x.(*Attrs)
+	}
+	// Per name: its count, then its place in the result; kept in a table
+	// indexed by symbol instead of a map.
 	slot := ev.symTable() // nothing is evaluated while it is in use
-	var names []syntax.Symbol
+	var namesBuf [16]syntax.Symbol
+	names := namesBuf[:0]
 	total := 0
-	for _, a := range sets {
-		for _, at := range a.All() {
+	for _, x := range l.Elems {
+		for _, at := range set(x).All() {
 			if slot[at.Name] == 0 {
 				names = append(names, at.Name)
 			}
@@ -473,31 +478,35 @@ func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 		return emptyAttrs, nil
 	}
 	slices.Sort(names)
-	// One array for all the values, one for the lists and one for the
-	// suspended calls.
+	// One array for all the values, one for the calls (each with its
+	// arguments and list) and one for the result.
 	all := make([]Value, total)
-	lists := make([]List, len(names))
-	thunks := make([]Thunk, len(names))
-	argv := make([]Value, 2*len(names))
+	type zipped struct {
+		t    Thunk
+		argv [2]Value
+		l    List
+	}
+	calls := make([]zipped, len(names))
 	list := make([]Attr, len(names))
 	start := 0
 	for i, name := range names {
 		n := int(slot[name])
-		lists[i].Elems = all[start : start : start+n]
+		calls[i].l.Elems = all[start : start : start+n]
 		slot[name] = int32(i)
 		start += n
 	}
-	for _, a := range sets {
-		for _, at := range a.All() {
-			li := &lists[slot[at.Name]]
+	for _, x := range l.Elems {
+		for _, at := range set(x).All() {
+			li := &calls[slot[at.Name]].l
 			li.Elems = append(li.Elems, at.Value)
 		}
 	}
 	ev.clearSymTable(names)
 	for i, name := range names {
-		argv[2*i], argv[2*i+1] = ev.symString(name), &lists[i]
-		thunks[i].setApp(f, syntax.NoPos, argv[2*i:2*i+2:2*i+2])
-		list[i] = Attr{Name: name, Value: &thunks[i]}
+		c := &calls[i]
+		c.argv[0], c.argv[1] = ev.symString(name), &c.l
+		c.t.setApp(f, syntax.NoPos, c.argv[:])
+		list[i] = Attr{Name: name, Value: &c.t}
 	}
 	ev.Stats.Attrsets++
 	return attrsOf(list, 0), nil
