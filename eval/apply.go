@@ -30,6 +30,9 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 		if e.StrictArgs {
 			return ev.callStrictArgs(op, e, env)
 		}
+		if op.forcesArg && len(e.Args) == 1 {
+			return ev.callForcing1(op, e, env)
+		}
 		args := ev.argBuf(len(e.Args))
 		for i, a := range e.Args {
 			args[i] = ev.thunk(a, env)
@@ -104,17 +107,8 @@ func (ev *Evaluator) applyArgs(e *syntax.Call, fn Value, env *Env) (Value, error
 func (ev *Evaluator) callStrictArgs(op *PrimOp, e *syntax.Call, env *Env) (Value, error) {
 	var ab [2]Value
 	for i, a := range e.Args {
-		var v Value
-		var err error
-		if x, ok := a.(*syntax.Var); ok && x.FromWith == nil {
-			v, err = ev.Force(ev.thunk(a, env), syntax.NoPos)
-		} else if err = ev.step(syntax.NoPos); err == nil {
-			v, err = ev.eval(a, env)
-		}
+		v, err := ev.forcedArg(op, e, a, env)
 		if err != nil {
-			if !op.NoTrace {
-				asError(ev, err).AddTracef(e.P, "while calling the '%s' builtin", op.Name)
-			}
 			return nil, err
 		}
 		ab[i] = v
@@ -133,6 +127,39 @@ func (ev *Evaluator) callStrictArgs(op *PrimOp, e *syntax.Call, env *Env) (Value
 	args[0], args[1] = ab[0], ab[1]
 	v, err := ev.callPrimOp(op, args, e.P)
 	ev.releaseArgs(args)
+	return v, err
+}
+
+// callForcing1 calls a builtin of one argument that forces it before
+// anything else, with no context of its own (isList, typeOf, ...): the
+// argument is evaluated instead of suspended, as in callStrictArgs.
+func (ev *Evaluator) callForcing1(op *PrimOp, e *syntax.Call, env *Env) (Value, error) {
+	v, err := ev.forcedArg(op, e, e.Args[0], env)
+	if err != nil {
+		return nil, err
+	}
+	args := ev.argBuf(1)
+	args[0] = v
+	v, err = ev.callPrimOp(op, args, e.P)
+	ev.releaseArgs(args)
+	return v, err
+}
+
+// forcedArg evaluates a, an argument of the call e of op, as op would
+// force it: a variable is forced as the builtin would force it, so
+// errors (infinite recursion included) read the same, and a failure gets
+// the frame of the builtin call.
+func (ev *Evaluator) forcedArg(op *PrimOp, e *syntax.Call, a syntax.Expr, env *Env) (Value, error) {
+	var v Value
+	var err error
+	if x, ok := a.(*syntax.Var); ok && x.FromWith == nil {
+		v, err = ev.Force(ev.thunk(a, env), syntax.NoPos)
+	} else if err = ev.step(syntax.NoPos); err == nil {
+		v, err = ev.eval(a, env)
+	}
+	if err != nil && !op.NoTrace {
+		asError(ev, err).AddTracef(e.P, "while calling the '%s' builtin", op.Name)
+	}
 	return v, err
 }
 

@@ -108,7 +108,7 @@ func init() {
 		}
 		return NewList(elems)
 	})
-	Register(&PrimOp{Name: "typeOf", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+	Register(&PrimOp{Name: "typeOf", Arity: 1, forcesArg: true, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		v, err := ev.Force(args[0], pos)
 		if err != nil {
 			return nil, err
@@ -121,7 +121,7 @@ func init() {
 	}{{"isInt", TInt}, {"isFloat", TFloat}, {"isBool", TBool}, {"isString", TString},
 		{"isPath", TPath}, {"isNull", TNull}, {"isAttrs", TAttrs}, {"isList", TList}, {"isFunction", TFunction}} {
 		t := p.t
-		Register(&PrimOp{Name: p.name, Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
+		Register(&PrimOp{Name: p.name, Arity: 1, forcesArg: true, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 			v, err := ev.Force(args[0], pos)
 			if err != nil {
 				return nil, err

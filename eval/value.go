@@ -112,6 +112,9 @@ type PrimOp struct {
 	// intFast computes the builtin on two integers when that cannot fail
 	// (see callStrictArgs); nil for other builtins.
 	intFast func(x, y int64) (Value, bool)
+	// forcesArg is set for builtins of one argument that force it before
+	// anything else, adding no context of their own (see callForcing1).
+	forcesArg bool
 }
 
 // PrimOpApp is a builtin applied to fewer arguments than its arity.

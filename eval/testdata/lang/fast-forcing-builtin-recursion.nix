@@ -1,0 +1,1 @@
+let x = { a = builtins.isList x.a; }; in x.a
