@@ -46,12 +46,7 @@ func TestReleasedEnvironmentsAreNotReached(t *testing.T) {
 		{`builtins.groupBy (x: if x > 1 then "big" else "small") [ 1 2 3 ]`, `{ big = [ 2 3 ]; small = [ 1 ]; }`},
 		{`builtins.all (x: builtins.filter (y: y == x) [ 1 2 ] == [ x ]) [ 1 2 ]`, `true`},
 	} {
-		ev := New(nil, Settings{})
-		e, err := ev.ParseString(c.src, "/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := ev.Eval(e)
+		ev, v, err := evalSource(t, c.src)
 		if err == nil {
 			err = ev.ForceDeep(v)
 		}
@@ -73,12 +68,7 @@ func TestEagerValuesPrintAsThunks(t *testing.T) {
 		{`let f = x: { inherit x; y = x - 1; }; n = 4; in f (n - 1)`, `{ x = <CODE>; y = <CODE>; }`},
 		{`let n = 4; l = [ (n - 1) ]; in builtins.seq (builtins.head l) l`, `[ 3 ]`},
 	} {
-		ev := New(nil, Settings{})
-		e, err := ev.ParseString(c.src, "/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := ev.Eval(e)
+		ev, v, err := evalSource(t, c.src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,4 +77,16 @@ func TestEagerValuesPrintAsThunks(t *testing.T) {
 			t.Errorf("%s prints %s (%v), want %s", c.src, got, err, c.want)
 		}
 	}
+}
+
+// evalSource evaluates src (to weak head normal form) in a new evaluator.
+func evalSource(t *testing.T, src string) (*Evaluator, Value, error) {
+	t.Helper()
+	ev := New(nil, Settings{})
+	e, err := ev.ParseString(src, "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ev.Eval(e)
+	return ev, v, err
 }
