@@ -179,6 +179,12 @@ func NewAttrs(list []Attr) *Attrs {
 	if len(list) == 0 {
 		return emptyAttrs
 	}
+	return sortedAttrs(&Attrs{}, list)
+}
+
+// sortedAttrs sorts a's own list (attributes in any order), dropping all
+// but the last of equal names, as NewAttrs does.
+func sortedAttrs(a *Attrs, list []Attr) *Attrs {
 	byName := func(x, y Attr) int { return cmp.Compare(x.Name, y.Name) }
 	if !slices.IsSortedFunc(list, byName) {
 		slices.SortStableFunc(list, byName)
@@ -190,7 +196,8 @@ func NewAttrs(list []Attr) *Attrs {
 		}
 		out = append(out, at)
 	}
-	return attrsOf(out, 0)
+	a.setOwn(out)
+	return a
 }
 
 // AttrsBuilder collects attributes for a new set.

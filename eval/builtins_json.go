@@ -430,6 +430,10 @@ func (l *jsonLexer) scanNumber() jsonToken {
 type jsonParser struct {
 	lex  jsonLexer
 	last jsonToken
+	// The members of the objects and arrays being read, innermost last:
+	// each is copied out at its end into a value of the right size.
+	attrStack []Attr
+	elemStack []Value
 }
 
 func (p *jsonParser) next() jsonToken {
@@ -485,10 +489,10 @@ func parseJSON(s string) (Value, *jsonError) {
 func (p *jsonParser) value() (Value, *jsonError) {
 	switch p.last {
 	case jtBeginObject:
-		var attrs []Attr
 		if p.next() == jtEndObject {
-			return NewAttrs(attrs), nil
+			return NewAttrs(nil), nil
 		}
+		base := len(p.attrStack)
 		for {
 			if p.last != jtString {
 				return nil, p.syntaxError(jtString, "object key")
@@ -510,33 +514,44 @@ func (p *jsonParser) value() (Value, *jsonError) {
 			if err != nil {
 				return nil, err
 			}
-			attrs = append(attrs, Attr{Name: sym, Value: v})
+			p.attrStack = append(p.attrStack, Attr{Name: sym, Value: v})
 			switch p.next() {
 			case jtValueSep:
 				p.next()
 				continue
 			case jtEndObject:
-				return NewAttrs(attrs), nil
+				top := p.attrStack[base:]
+				a := newSmallAttrs(len(top), syntax.NoPos)
+				list := a.own()
+				copy(list, top)
+				clear(top)
+				p.attrStack = p.attrStack[:base]
+				return sortedAttrs(a, list), nil
 			}
 			return nil, p.syntaxError(jtEndObject, "object")
 		}
 	case jtBeginArray:
-		var elems []Value
 		if p.next() == jtEndArray {
 			return NewList(nil), nil
 		}
+		base := len(p.elemStack)
 		for {
 			v, err := p.value()
 			if err != nil {
 				return nil, err
 			}
-			elems = append(elems, v)
+			p.elemStack = append(p.elemStack, v)
 			switch p.next() {
 			case jtValueSep:
 				p.next()
 				continue
 			case jtEndArray:
-				return NewList(elems), nil
+				top := p.elemStack[base:]
+				l := newSmallList(len(top))
+				copy(l.Elems, top)
+				clear(top)
+				p.elemStack = p.elemStack[:base]
+				return l, nil
 			}
 			return nil, p.syntaxError(jtEndArray, "array")
 		}
