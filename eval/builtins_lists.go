@@ -76,17 +76,16 @@ func primMap(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	// One allocation for all the suspended calls.
-	// The calls take their argument from the list itself (lists never
-	// change).
-	thunks := make([]Thunk, len(l.Elems))
-	out := make([]Value, len(l.Elems))
+	// One allocation for all the suspended calls, and for a short list
+	// one with the list itself. The calls take their argument from the
+	// list they map (lists never change).
+	out, thunks := newListOfThunks(len(l.Elems))
 	for i := range l.Elems {
 		thunks[i].setApp(f, syntax.NoPos, l.Elems[i:i+1:i+1])
-		out[i] = &thunks[i]
+		out.Elems[i] = &thunks[i]
 	}
 	ev.Stats.Lists++
-	return &List{Elems: out}, nil
+	return out, nil
 }
 
 func primFilter(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {

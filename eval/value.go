@@ -182,6 +182,34 @@ func newSmallList(n int) *List {
 	return &List{Elems: make([]Value, n)}
 }
 
+// newListOfThunks returns a list of n elements and n thunks to fill it
+// with, in one object when the list is short (a thunk kept longer than
+// its list then keeps at most a few more words alive).
+func newListOfThunks(n int) (*List, []Thunk) {
+	switch n {
+	case 1:
+		return listOfThunks[[1]Value, [1]Thunk]()
+	case 2:
+		return listOfThunks[[2]Value, [2]Thunk]()
+	case 3:
+		return listOfThunks[[3]Value, [3]Thunk]()
+	case 4:
+		return listOfThunks[[4]Value, [4]Thunk]()
+	}
+	return &List{Elems: make([]Value, n)}, make([]Thunk, n)
+}
+
+func listOfThunks[A, T any]() (*List, []Thunk) {
+	p := new(struct {
+		List
+		a A
+		t T
+	})
+	n := unsafe.Sizeof(p.a) / valueSize
+	p.Elems = unsafe.Slice((*Value)(unsafe.Pointer(&p.a)), n)
+	return &p.List, unsafe.Slice((*Thunk)(unsafe.Pointer(&p.t)), n)
+}
+
 // listWith allocates a list and its elements, an array type A of Value,
 // together.
 func listWith[A any]() *List {
