@@ -97,3 +97,31 @@ func poisonEnv(e *Env, n int) {
 		e.Set(i, poisoned)
 	}
 }
+
+// newEnvWithThunks returns an environment of n slots and, for up to 4,
+// room for n thunks in the same object.
+func newEnvWithThunks(up *Env, n int) (*Env, []Thunk) {
+	switch n {
+	case 1:
+		return envWithThunks[[0]Value, [1]Thunk](up)
+	case 2:
+		return envWithThunks[[1]Value, [2]Thunk](up)
+	case 3:
+		return envWithThunks[[2]Value, [3]Thunk](up)
+	case 4:
+		return envWithThunks[[3]Value, [4]Thunk](up)
+	}
+	return newEnv(up, n), nil
+}
+
+// envWithThunks allocates an environment with the slots after the first
+// (an array type A of Value) and room for its thunks (T, of Thunk).
+func envWithThunks[A, T any](up *Env) (*Env, []Thunk) {
+	e := new(struct {
+		Env
+		a A
+		t T
+	})
+	e.Up = up
+	return &e.Env, unsafe.Slice((*Thunk)(unsafe.Pointer(&e.t)), unsafe.Sizeof(e.t)/unsafe.Sizeof(Thunk{}))
+}

@@ -94,7 +94,11 @@ func asError(ev *Evaluator, err error) *Error {
 
 // thunk returns a value for e in env without evaluating it: constants and
 // variables directly, anything else suspended.
-func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
+func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value { return ev.thunkIn(e, env, nil) }
+
+// thunkIn is thunk, making the thunk it needs (if any) in room when room
+// is not nil (see letEnv).
+func (ev *Evaluator) thunkIn(e syntax.Expr, env *Env, room *Thunk) Value {
 	switch e := e.(type) {
 	case *syntax.Int:
 		return mkInt(e.V)
@@ -124,7 +128,10 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 			if v, ok := ev.cheapStrictCall(e, env); ok {
 				// Still a thunk, but not over env: printing an unforced
 				// value must show it as Nix does.
-				t := ev.newThunk()
+				t := room
+				if t == nil {
+					t = ev.newThunk()
+				}
 				t.setVal(v)
 				t.setState(thunkEager)
 				return t
@@ -136,7 +143,10 @@ func (ev *Evaluator) thunk(e syntax.Expr, env *Env) Value {
 	// A function is suspended too, as in Nix: printing without --strict
 	// shows it as not yet evaluated.
 	ev.Stats.Thunks++
-	t := ev.newThunk()
+	t := room
+	if t == nil {
+		t = ev.newThunk()
+	}
 	t.p = unsafe.Pointer(env)
 	*(*syntax.Expr)(unsafe.Pointer(&t.w)) = e
 	return t
@@ -411,10 +421,16 @@ func chooseEnv(kind syntax.AttrKind, own, outer, from *Env) *Env {
 }
 
 func (ev *Evaluator) letEnv(a *syntax.Attrs, env *Env) *Env {
-	env2 := newEnv(env, len(a.Attrs))
+	// A let's bindings are suspended over its own environment, so they
+	// live as long as it does: a short let allocates them with it.
+	env2, room := newEnvWithThunks(env, len(a.Attrs))
 	from := ev.inheritFromEnv(a, env2)
 	for i, d := range a.Attrs {
-		env2.Set(i, ev.thunk(d.E, chooseEnv(d.Kind, env2, env, from)))
+		var r *Thunk
+		if room != nil {
+			r = &room[i]
+		}
+		env2.Set(i, ev.thunkIn(d.E, chooseEnv(d.Kind, env2, env, from), r))
 	}
 	return env2
 }
