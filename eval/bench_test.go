@@ -43,6 +43,30 @@ func BenchmarkRecLet(b *testing.B) {
 	benchEval(b, `let f = x: rec { a = x; b = a + 1; c = { inherit a b; d = c.a; }; }; in builtins.genList (i: (f i).c.d) 20000`)
 }
 
+// BenchmarkHotPaths times the paths the evaluator has fast versions of,
+// one sub-benchmark each.
+func BenchmarkHotPaths(b *testing.B) {
+	for _, c := range []struct{ name, src string }{
+		// Builtins calling one function many times (repeatedCall).
+		{"foldl", `builtins.foldl' (acc: x: if x < acc then x else acc) 100000 (builtins.genList (i: 50000 - i) 50000)`},
+		{"filter", `builtins.length (builtins.filter (x: x - x / 3 * 3 == 0) (builtins.genList (i: i) 50000))`},
+		{"sort", `builtins.head (builtins.sort (a: b: a < b) (builtins.genList (i: (i * 7919) - (i / 3) * 23456) 20000))`},
+		// Calls of one argument with arithmetic arguments (thunk and
+		// environment reuse).
+		{"calls", `let f = n: if n < 1 then 0 else 1 + f (n - 1); in builtins.genList (i: f 50) 2000`},
+		// Chains of // over a big set (layers and their collapse).
+		{"updates", `let base = builtins.listToAttrs (builtins.genList (i: { name = "a${toString i}"; value = i; }) 5000); in builtins.length (builtins.attrNames (builtins.foldl' (s: i: s // { "a${toString (i * 3)}" = i; }) base (builtins.genList (i: i) 2000)))`},
+		// Module-style merging.
+		{"zipAttrsWith", `builtins.attrNames (builtins.zipAttrsWith (n: vs: builtins.length vs) (builtins.genList (i: { "k${toString (i / 10)}" = i; x = i; }) 20000))`},
+		// String interpolation with toString.
+		{"interpolation", `builtins.stringLength (builtins.concatStringsSep "," (builtins.genList (i: "k${toString i}-${toString (i * 2)}") 30000))`},
+		// fromJSON of many small objects.
+		{"fromJSON", `builtins.length (builtins.fromJSON (builtins.toJSON (builtins.genList (i: { id = i; tags = [ "a" (toString i) ]; }) 20000)))`},
+	} {
+		b.Run(c.name, func(b *testing.B) { benchEval(b, c.src) })
+	}
+}
+
 // BenchmarkSharedBench runs ../shared/bench/eval workloads when present.
 func BenchmarkSharedBench(b *testing.B) {
 	files, _ := filepath.Glob("../../shared/bench/eval/*.nix")
