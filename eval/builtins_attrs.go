@@ -14,36 +14,10 @@ import (
 
 func init() {
 	Register(&PrimOp{Name: "attrNames", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
-		a, err := ev.forceAttrs(args[0], pos, "while evaluating the argument passed to builtins.attrNames")
-		if err != nil {
-			return nil, err
-		}
-		if a.Len() == 0 {
-			return emptyList, nil
-		}
-		order := ev.lexOrder(a)
-		out := make([]Value, len(order))
-		for i, at := range order {
-			out[i] = ev.symString(at.Name)
-		}
-		ev.Stats.Lists++
-		return &List{Elems: out}, nil
+		return ev.attrsInOrder(pos, args[0], "while evaluating the argument passed to builtins.attrNames", func(at *Attr) Value { return ev.symString(at.Name) })
 	}})
 	Register(&PrimOp{Name: "attrValues", Arity: 1, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
-		a, err := ev.forceAttrs(args[0], pos, "while evaluating the argument passed to builtins.attrValues")
-		if err != nil {
-			return nil, err
-		}
-		if a.Len() == 0 {
-			return emptyList, nil
-		}
-		order := ev.lexOrder(a)
-		out := make([]Value, len(order))
-		for i, at := range order {
-			out[i] = at.Value
-		}
-		ev.Stats.Lists++
-		return &List{Elems: out}, nil
+		return ev.attrsInOrder(pos, args[0], "while evaluating the argument passed to builtins.attrValues", func(at *Attr) Value { return at.Value })
 	}})
 	Register(&PrimOp{Name: "getAttr", Arity: 2, Fn: func(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		name, err := ev.forceStringNoCtx(args[0], pos, "while evaluating the first argument passed to builtins.getAttr")
@@ -91,6 +65,25 @@ func init() {
 	Register(&PrimOp{Name: "intersectAttrs", Arity: 2, Fn: primIntersectAttrs})
 	Register(&PrimOp{Name: "mapAttrs", Arity: 2, Fn: primMapAttrs})
 	Register(&PrimOp{Name: "functionArgs", Arity: 1, Fn: primFunctionArgs})
+}
+
+// attrsInOrder is attrNames and attrValues: the set's attributes in
+// lexicographic order of their names, each turned into a list element.
+func (ev *Evaluator) attrsInOrder(pos syntax.Pos, v Value, ctx string, elem func(*Attr) Value) (Value, error) {
+	a, err := ev.forceAttrs(v, pos, ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.Len() == 0 {
+		return emptyList, nil
+	}
+	order := ev.lexOrder(a)
+	out := make([]Value, len(order))
+	for i, at := range order {
+		out[i] = elem(at)
+	}
+	ev.Stats.Lists++
+	return &List{Elems: out}, nil
 }
 
 // lexOrder returns a's attributes in lexicographic order of their names

@@ -269,16 +269,23 @@ func primConcatMap(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	return &List{Elems: out}, nil
 }
 
+// The error contexts of builtins.all and builtins.any: first and second
+// argument, return value.
+var (
+	allContexts = [3]string{"while evaluating the first argument passed to builtins.all", "while evaluating the second argument passed to builtins.all", "while evaluating the return value of the function passed to builtins.all"}
+	anyContexts = [3]string{"while evaluating the first argument passed to builtins.any", "while evaluating the second argument passed to builtins.any", "while evaluating the return value of the function passed to builtins.any"}
+)
+
 func (ev *Evaluator) anyOrAll(any bool, pos syntax.Pos, args []Value) (Value, error) {
-	name, ctx := "all", "while evaluating the return value of the function passed to builtins.all"
+	ctx := &allContexts
 	if any {
-		name, ctx = "any", "while evaluating the return value of the function passed to builtins.any"
+		ctx = &anyContexts
 	}
-	f, err := ev.ForceFunction(args[0], pos, "while evaluating the first argument passed to builtins."+name)
+	f, err := ev.ForceFunction(args[0], pos, ctx[0])
 	if err != nil {
 		return nil, err
 	}
-	l, err := ev.forceList(args[1], pos, "while evaluating the second argument passed to builtins."+name)
+	l, err := ev.forceList(args[1], pos, ctx[1])
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +295,7 @@ func (ev *Evaluator) anyOrAll(any bool, pos syntax.Pos, args []Value) (Value, er
 		if err != nil {
 			return nil, err
 		}
-		b, err := ev.ForceBool(r, pos, ctx)
+		b, err := ev.ForceBool(r, pos, ctx[2])
 		if err != nil {
 			return nil, err
 		}
