@@ -197,6 +197,13 @@ func runHashPath(env *Env, sub string, args []string) error {
 			i++
 			return args[i], nil
 		}
+		// --format and --mode belong to `nix hash path` only.
+		pathArg := func() (string, error) {
+			if sub != "path" {
+				return "", &usageError{fmt.Sprintf("unrecognised flag '%s'", a)}
+			}
+			return arg()
+		}
 		switch a {
 		case "--sri":
 			j.format = nixhash.SRI
@@ -215,10 +222,7 @@ func runHashPath(env *Env, sub string, args []string) error {
 				return err
 			}
 		case "--format":
-			if sub != "path" {
-				return &usageError{fmt.Sprintf("unrecognised flag '%s'", a)}
-			}
-			v, err := arg()
+			v, err := pathArg()
 			if err != nil {
 				return err
 			}
@@ -226,10 +230,7 @@ func runHashPath(env *Env, sub string, args []string) error {
 				return err
 			}
 		case "--mode":
-			if sub != "path" {
-				return &usageError{fmt.Sprintf("unrecognised flag '%s'", a)}
-			}
-			v, err := arg()
+			v, err := pathArg()
 			if err != nil {
 				return err
 			}
