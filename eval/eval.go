@@ -61,7 +61,7 @@ func (ev *Evaluator) forceThunk(t *Thunk, pos syntax.Pos) (Value, error) {
 		if tp := t.pos(); !pos.IsValid() && tp.IsValid() {
 			at = tp
 		}
-		fn, args := t.val(), ev.appArgs(t)
+		fn, args := t.val(), appArgsOf(t)
 		t.setState(thunkBlackhole)
 		ev.Stats.ThunksForced++
 		v, err = ev.CallFunction(fn, args, at)

@@ -447,15 +447,10 @@ func (t *Thunk) setAttrApp(fn Value, at *Attr) {
 	t.p = unsafe.Add(unsafe.Pointer(at), thunkAppAttr)
 }
 
-// appArgs returns the arguments of a pending application.
-func (ev *Evaluator) appArgs(t *Thunk) []Value {
-	switch t.state() {
-	case thunkAppAttr:
-		at := (*Attr)(t.ptr())
-		return []Value{ev.symString(at.Name), at.Value}
-	case thunkApp1:
-		return unsafe.Slice((*Value)(t.ptr()), 1)
-	case thunkApp2:
+// appArgsOf returns the arguments of a pending application of two or more
+// arguments (forceThunk reads the others directly).
+func appArgsOf(t *Thunk) []Value {
+	if t.state() == thunkApp2 {
 		return (*[2]Value)(t.ptr())[:]
 	}
 	return (*appArgs)(t.ptr()).args
