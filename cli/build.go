@@ -12,97 +12,56 @@ import (
 	"github.com/cairn-nix/cairn/storepath"
 )
 
-// buildFlags are the options every building command takes (Nix's build
-// settings on the command line).
+// buildFlags are the options every building command takes besides the
+// settings (which set holds: max-jobs, cores, sandbox, keep-going, ...).
 type buildFlags struct {
-	options   map[string]string // settings by name: max-jobs, cores, sandbox, ...
-	printLogs bool              // -L
-	logFormat string            // raw, bar, internal-json, ...
+	set       *settingFlags
+	printLogs bool   // -L
+	logFormat string // raw, bar, internal-json, ...
 	check     bool
 	dryRun    bool
 }
 
-func newBuildFlags() buildFlags { return buildFlags{options: map[string]string{}} }
+func newBuildFlags(set *settingFlags) buildFlags { return buildFlags{set: set} }
 
 // parse consumes a build option at args[i], returning the words used.
 func (f *buildFlags) parse(args []string, i int) (int, error) {
-	need := func() error {
-		if i+1 >= len(args) {
-			return &usageError{fmt.Sprintf("flag '%s' requires 1 argument", args[i])}
-		}
-		return nil
-	}
-	if a := args[i]; len(a) > 2 && strings.HasPrefix(a, "-j") && a[2] >= '0' && a[2] <= '9' {
-		f.options["max-jobs"] = a[2:]
-		return 1, nil
-	}
 	switch a := args[i]; a {
-	case "-j", "--max-jobs", "--cores", "--log-format":
-		if err := need(); err != nil {
-			return 0, err
+	case "--log-format":
+		if i+1 >= len(args) {
+			return 0, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
 		}
-		name := map[string]string{"-j": "max-jobs", "--max-jobs": "max-jobs", "--cores": "cores", "--log-format": "log-format"}[a]
-		f.options[name] = args[i+1]
+		f.logFormat = args[i+1]
 		return 2, nil
-	case "-k", "--keep-going":
-		f.options["keep-going"] = "true"
-	case "-K", "--keep-failed":
-		f.options["keep-failed"] = "true"
 	case "-L", "--print-build-logs":
 		f.printLogs = true
 	case "--check":
 		f.check = true
 	case "--dry-run":
 		f.dryRun = true
-	case "--sandbox":
-		f.options["sandbox"] = "true"
-	case "--no-sandbox":
-		f.options["sandbox"] = "false"
 	default:
-		return 0, nil
+		return f.set.parse(args, i)
 	}
 	return 1, nil
 }
 
-// buildOptions turns the settings (nix.conf, then --option and the
-// flags) into build options.
-func (f *buildFlags) buildOptions(env *Env, extra map[string]string) (build.Options, error) {
-	set := map[string]string{}
-	for k, v := range extra {
-		set[k] = v
-	}
-	for k, v := range f.options {
-		set[k] = v
-	}
-	s, err := store.LoadSettings()
+// buildOptions turns the settings (nix.conf, then the flags in order)
+// into build options; logging holds the store commands' -L and
+// --log-format.
+func (f *buildFlags) buildOptions(env *Env, logging map[string]string) (build.Options, error) {
+	s, err := f.set.load(env)
 	if err != nil {
 		return build.Options{}, err
 	}
-	// Whole settings first, then the extra- ones that append to them.
-	names := make([]string, 0, len(set))
-	for k := range set {
-		names = append(names, k)
+	if v, ok := logging["log-format"]; ok {
+		f.logFormat = v
 	}
-	sortStrings(names)
-	for _, pass := range []bool{false, true} {
-		for _, k := range names {
-			if strings.HasPrefix(k, "extra-") != pass {
-				continue
-			}
-			if err := s.Set(k, set[k]); err != nil {
-				return build.Options{}, &usageError{err.Error()}
-			}
-		}
+	if v, ok := logging["print-build-logs"]; ok {
+		f.printLogs = v == "true"
 	}
 	o, err := optionsFromSettings(s.Build)
 	if err != nil {
 		return o, err
-	}
-	if v, ok := set["log-format"]; ok {
-		f.logFormat = v
-	}
-	if v, ok := set["print-build-logs"]; ok {
-		f.printLogs = v == "true"
 	}
 	o.Check = f.check
 	ev, err := newProgress(env, f.logFormat, f.printLogs)
@@ -219,7 +178,7 @@ func sortStrings(s []string) {
 // opRealise is nix-store --realise: derivations are built and their
 // output paths printed; other paths must be valid and are printed.
 func (c *nixStoreCmd) opRealise(env *Env, s *store.Local) (int, error) {
-	bf := newBuildFlags()
+	bf := newBuildFlags(c.set)
 	for i := 0; i < len(c.flags); i++ {
 		n, err := bf.parse(c.flags, i)
 		if err != nil {
@@ -232,7 +191,7 @@ func (c *nixStoreCmd) opRealise(env *Env, s *store.Local) (int, error) {
 			i += n - 1
 		}
 	}
-	o, err := bf.buildOptions(env, c.options)
+	o, err := bf.buildOptions(env, c.logging)
 	if err != nil {
 		return 1, err
 	}

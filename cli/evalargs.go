@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,18 +14,16 @@ import (
 )
 
 // evalArgs are the options every evaluating command shares (Nix's
-// MixEvalArgs and the common settings flags).
+// MixEvalArgs); the settings among them live in set.
 type evalArgs struct {
 	exprMode  bool
-	showTrace bool
-	features  map[string]bool
+	showTrace bool // the show-trace setting, once newEvaluator ran
 	includes  []string
 	args      []autoArg
-	lints     map[string]syntax.Lint
-	pureEval  bool
 	stats     bool
-	readWrite bool // evaluation may write to the store (--read-write-mode)
-	options   map[string]string
+	readWrite bool   // evaluation may write to the store (--read-write-mode)
+	evalStore string // --eval-store (accepted; Cairn evaluates in the store it builds in)
+	set       *settingFlags
 }
 
 type autoArg struct {
@@ -36,7 +33,7 @@ type autoArg struct {
 }
 
 func newEvalArgs() evalArgs {
-	return evalArgs{features: map[string]bool{}, lints: map[string]syntax.Lint{}, options: map[string]string{}}
+	return evalArgs{set: newSettingFlags()}
 }
 
 // parse consumes the option at args[i] if it is one of ours and returns
@@ -52,26 +49,6 @@ func (a *evalArgs) parse(args []string, i int) (int, error) {
 	case "-E", "--expr":
 		a.exprMode = true
 		return 1, nil
-	case "--show-trace":
-		a.showTrace = true
-		return 1, nil
-	case "--no-show-trace":
-		a.showTrace = false
-		return 1, nil
-	case "--pure-eval":
-		a.pureEval = true
-		return 1, nil
-	case "--impure":
-		a.pureEval = false
-		return 1, nil
-	case "--extra-experimental-features", "--experimental-features":
-		if err := need(1); err != nil {
-			return 0, err
-		}
-		for _, f := range strings.Fields(args[i+1]) {
-			a.features[f] = true
-		}
-		return 2, nil
 	case "-I", "--include":
 		if err := need(1); err != nil {
 			return 0, err
@@ -84,98 +61,121 @@ func (a *evalArgs) parse(args []string, i int) (int, error) {
 		}
 		a.args = append(a.args, autoArg{name: args[i+1], value: args[i+2], isExpr: arg == "--arg"})
 		return 3, nil
-	case "--lint-url-literals", "--lint-absolute-path-literals", "--lint-short-path-literals":
+	case "--eval-store":
 		if err := need(1); err != nil {
 			return 0, err
 		}
-		l, err := syntax.ParseLint(args[i+1])
-		if err != nil {
-			return 0, &usageError{fmt.Sprintf("option '%s': %v", arg, err)}
-		}
-		a.lints[arg[2:]] = l
-		return 2, nil
-	case "--option":
-		if err := need(2); err != nil {
-			return 0, err
-		}
-		a.options[args[i+1]] = args[i+2]
-		return 3, nil
-	case "--max-call-depth":
-		if err := need(1); err != nil {
-			return 0, err
-		}
-		a.options["max-call-depth"] = args[i+1]
-		return 2, nil
-	case "--timeout", "--max-jobs", "-j", "--cores", "--store", "--eval-store":
-		if err := need(1); err != nil {
-			return 0, err
-		}
-		a.options[strings.TrimLeft(arg, "-")] = args[i+1]
+		a.evalStore = args[i+1]
 		return 2, nil
 	case "--stats":
 		a.stats = true
 		return 1, nil
-	case "--abort-on-warn":
-		a.options["abort-on-warn"] = "true"
-		return 1, nil
-	case "--no-pure-eval", "--quiet", "-v", "--verbose", "--no-build-output", "-Q", "--keep-going", "-k":
+	case "--no-pure-eval":
+		return a.set.parse([]string{"--impure"}, 0)
+	case "--quiet", "-v", "--verbose", "--no-build-output", "-Q":
 		return 1, nil
 	}
-	return 0, nil
+	return a.set.parse(args, i)
 }
 
 func (a *evalArgs) newEvaluator(env *Env) (*eval.Evaluator, error) {
+	cs, err := a.set.load(env)
+	if err != nil {
+		return nil, err
+	}
+	es := cs.Eval
+	a.showTrace = es.ShowTrace
 	s := eval.Settings{
-		ShowTrace: a.showTrace,
-		PureEval:  a.pureEval,
-		Home:      os.Getenv("HOME"),
-		Features:  a.features,
-		Warn:      func(text string) { fmt.Fprintln(env.Stderr, text) },
-		Trace:     func(text string) { fmt.Fprintln(env.Stderr, text) },
+		ShowTrace:     es.ShowTrace,
+		PureEval:      es.PureEval,
+		RestrictEval:  es.RestrictEval,
+		AllowedURIs:   es.AllowedURIs,
+		MaxCallDepth:  es.MaxCallDepth,
+		AbortOnWarn:   es.AbortOnWarn,
+		CurrentSystem: es.System,
+		Home:          os.Getenv("HOME"),
+		Features:      map[string]bool{},
+		Warn:          func(text string) { fmt.Fprintln(env.Stderr, text) },
+		Trace:         func(text string) { fmt.Fprintln(env.Stderr, text) },
+	}
+	if es.EvalSystem != "" {
+		s.CurrentSystem = es.EvalSystem
+	}
+	for _, f := range es.Features {
+		s.Features[f] = true
 	}
 	if sd := os.Getenv("NIX_STORE_DIR"); sd != "" {
 		s.StoreDir = sd
 	}
-	if v, ok := a.options["max-call-depth"]; ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return nil, &usageError{fmt.Sprintf("option 'max-call-depth' has invalid value '%s'", v)}
+	for _, l := range []struct {
+		name string
+		dst  *syntax.Lint
+	}{
+		{"lint-url-literals", &s.Lints.URL},
+		{"lint-absolute-path-literals", &s.Lints.AbsolutePath},
+		{"lint-short-path-literals", &s.Lints.ShortPath},
+	} {
+		v, ok := es.Lints[l.name]
+		if !ok {
+			continue
 		}
-		s.MaxCallDepth = n
+		lint, err := syntax.ParseLint(v)
+		if err != nil {
+			return nil, &usageError{fmt.Sprintf("option '--%s': %v", l.name, err)}
+		}
+		*l.dst = lint
 	}
-	if v, ok := a.options["pure-eval"]; ok {
-		s.PureEval = v == "true"
+	// The search path: -I entries, then nix-path, then the channels
+	// that exist; none at all in pure evaluation.
+	if !es.PureEval {
+		s.NixPath = append(s.NixPath, a.includes...)
+		s.NixPath = append(s.NixPath, es.NixPath...)
+		if !es.RestrictEval {
+			s.NixPath = append(s.NixPath, defaultNixPath()...)
+		}
 	}
-	s.Lints.URL = a.lints["lint-url-literals"]
-	s.Lints.AbsolutePath = a.lints["lint-absolute-path-literals"]
-	s.Lints.ShortPath = a.lints["lint-short-path-literals"]
-	// -I entries come first, then NIX_PATH.
-	s.NixPath = append(s.NixPath, a.includes...)
-	if np := os.Getenv("NIX_PATH"); np != "" {
-		s.NixPath = append(s.NixPath, splitNixPath(np)...)
-	}
-	if v, ok := a.options["abort-on-warn"]; ok {
-		s.AbortOnWarn = v == "true"
-	}
-	if !a.readWrite {
-		// Nix's read-only mode: store paths are computed, never written.
+	if !a.readWrite || a.storeURI() == "dummy" {
+		// Nix's read-only mode, or its dummy store, which holds nothing:
+		// store paths are computed, never written.
 		return evalstore.New(s, evalstore.Options{ReadOnly: true})
 	}
-	if a.storeURI() == "dummy" {
-		// Nix's dummy store holds nothing: paths are only computed.
-		return evalstore.New(s, evalstore.Options{ReadOnly: true})
-	}
-	st, err := a.openStore()
+	st, err := a.openStore(env)
 	if err != nil {
 		return nil, err
 	}
 	return evalstore.New(s, evalstore.Options{Store: st})
 }
 
+// defaultNixPath is what Nix adds to the search path after nix-path:
+// the user's and root's channels, those that exist.
+func defaultNixPath() []string {
+	var out []string
+	add := func(p, prefix string) {
+		if _, err := os.Stat(p); err != nil {
+			return
+		}
+		if prefix != "" {
+			p = prefix + "=" + p
+		}
+		out = append(out, p)
+	}
+	if home := os.Getenv("HOME"); home != "" {
+		add(filepath.Join(home, ".nix-defexpr", "channels"), "")
+	}
+	state := os.Getenv("NIX_STATE_DIR")
+	if state == "" {
+		state = "/nix/var/nix"
+	}
+	channels := filepath.Join(state, "profiles", "per-user", "root", "channels")
+	add(filepath.Join(channels, "nixpkgs"), "nixpkgs")
+	add(channels, "")
+	return out
+}
+
 // storeURI is the scheme of the store in use ("dummy", "local", ...) as
 // far as --store and NIX_REMOTE tell; "" when unknown.
 func (a *evalArgs) storeURI() string {
-	uri, ok := a.options["store"]
+	uri, ok := a.set.get("store")
 	if !ok {
 		uri = os.Getenv("NIX_REMOTE")
 	}
@@ -188,33 +188,12 @@ func (a *evalArgs) storeURI() string {
 
 // openStore opens the store named by --store, or by nix.conf and the
 // environment (NIX_REMOTE, NIX_STORE_DIR, ...).
-func (a *evalArgs) openStore() (*store.Local, error) {
-	settings, err := store.LoadSettings()
+func (a *evalArgs) openStore(env *Env) (*store.Local, error) {
+	settings, err := a.set.load(env)
 	if err != nil {
 		return nil, err
 	}
-	if uri, ok := a.options["store"]; ok {
-		return store.OpenURI(uri, settings)
-	}
 	return store.Open(settings)
-}
-
-// splitNixPath splits NIX_PATH on ':' except inside URLs ("https://").
-func splitNixPath(s string) []string {
-	var out []string
-	cur := ""
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' && !strings.HasPrefix(s[i:], "://") {
-			out = append(out, cur)
-			cur = ""
-			continue
-		}
-		cur += string(s[i])
-	}
-	if cur != "" {
-		out = append(out, cur)
-	}
-	return out
 }
 
 // autoArgs evaluates --arg and --argstr into a set.

@@ -266,7 +266,7 @@ func (f *instantiateFlags) printDerivations(env *Env, ev *eval.Evaluator, v eval
 			if f.rootNr++; f.rootNr > 1 {
 				root += fmt.Sprintf("-%d", f.rootNr)
 			}
-			if shown, err = f.addPermRoot(drvPath, root); err != nil {
+			if shown, err = f.addPermRoot(env, drvPath, root); err != nil {
 				return fail(env, err)
 			}
 		}
@@ -278,8 +278,8 @@ func (f *instantiateFlags) printDerivations(env *Env, ev *eval.Evaluator, v eval
 	return 0
 }
 
-func (f *instantiateFlags) addPermRoot(drvPath, root string) (string, error) {
-	st, err := f.evalArgs.openStore()
+func (f *instantiateFlags) addPermRoot(env *Env, drvPath, root string) (string, error) {
+	st, err := f.evalArgs.openStore(env)
 	if err != nil {
 		return "", err
 	}

@@ -12,6 +12,8 @@ import (
 type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Prog is the command's name as Nix shows it in "Try 'PROG --help'".
+	Prog string
 }
 
 // Main runs the command named by args[0] and returns its exit code.
@@ -22,8 +24,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		paceGC()
 	}
 	defer startProfiles()()
-	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	name := filepath.Base(args[0])
+	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Prog: name}
 	switch name {
 	case "nix-instantiate":
 		return runInstantiate(env, args[1:])
@@ -59,6 +61,9 @@ func fail(env *Env, err error) int {
 		msg = "error: " + msg
 	}
 	fmt.Fprintln(env.Stderr, msg)
+	if _, usage := err.(*usageError); usage && env.Prog != "" {
+		fmt.Fprintf(env.Stderr, "Try '%s --help' for more information.\n", env.Prog)
+	}
 	return 1
 }
 

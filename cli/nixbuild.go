@@ -26,7 +26,8 @@ type nixBuildFlags struct {
 }
 
 func parseNixBuildFlags(args []string, modern bool) (*nixBuildFlags, error) {
-	f := &nixBuildFlags{evalArgs: newEvalArgs(), buildFlags: newBuildFlags(), outLink: "result"}
+	f := &nixBuildFlags{evalArgs: newEvalArgs(), outLink: "result"}
+	f.buildFlags = newBuildFlags(f.evalArgs.set)
 	if modern {
 		f.logFormat = "bar"
 	}
@@ -107,7 +108,7 @@ func nixBuild(env *Env, args []string, modern bool) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	st, err := f.evalArgs.openStore()
+	st, err := f.evalArgs.openStore(env)
 	if err != nil {
 		return fail(env, err)
 	}
@@ -131,7 +132,7 @@ func nixBuild(env *Env, args []string, modern bool) int {
 		}
 		targets = append(targets, ts...)
 	}
-	o, err := f.buildOptions(env, f.evalArgs.options)
+	o, err := f.buildOptions(env, nil)
 	if err != nil {
 		return fail(env, err)
 	}
@@ -239,7 +240,7 @@ func runLog(env *Env, args []string) int {
 		}
 		paths = append(paths, strings.TrimSuffix(strings.SplitN(args[i], "^", 2)[0], "!out"))
 	}
-	st, err := o.open()
+	st, err := o.open(env)
 	if err != nil {
 		return fail(env, err)
 	}

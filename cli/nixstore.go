@@ -18,76 +18,49 @@ import (
 // common options (--store, --option, --add-root, ...) may appear
 // anywhere.
 
-// storeOpts are the options shared by the store commands.
+// storeOpts are the options shared by the store commands: the settings
+// (--store among them) and the logging flags.
 type storeOpts struct {
-	uri     string
-	options map[string]string
+	set     *settingFlags
+	logging map[string]string // log-format, print-build-logs
 }
 
-func newStoreOpts() storeOpts { return storeOpts{options: map[string]string{}} }
+func newStoreOpts() storeOpts {
+	return storeOpts{set: newSettingFlags(), logging: map[string]string{}}
+}
 
 // parse consumes a common option at args[i], returning how many words it
 // used (0 if args[i] is not one).
 func (o *storeOpts) parse(args []string, i int) (int, error) {
-	need := func(n int) error {
-		if i+n >= len(args) {
-			return &usageError{fmt.Sprintf("flag '%s' requires %d argument(s)", args[i], n)}
-		}
-		return nil
-	}
 	switch a := args[i]; a {
-	case "--store":
-		if err := need(1); err != nil {
-			return 0, err
-		}
-		o.uri = args[i+1]
-		return 2, nil
-	case "--option":
-		if err := need(2); err != nil {
-			return 0, err
-		}
-		o.options[args[i+1]] = args[i+2]
-		return 3, nil
-	case "--keep-outputs", "--keep-derivations":
-		o.options[a[2:]] = "true"
-		return 1, nil
-	case "--no-keep-outputs", "--no-keep-derivations":
-		o.options[a[5:]] = "false"
-		return 1, nil
 	case "--print-build-logs", "-L":
-		o.options["print-build-logs"] = "true"
+		o.logging["print-build-logs"] = "true"
 		return 1, nil
-	case "-v", "--verbose", "--quiet", "-Q", "--no-build-output", "--show-trace":
+	case "-v", "--verbose", "--quiet", "-Q", "--no-build-output":
 		return 1, nil
-	case "--log-format", "--max-jobs", "-j", "--cores", "--extra-experimental-features", "--experimental-features":
-		if err := need(1); err != nil {
-			return 0, err
+	case "--log-format":
+		if i+1 >= len(args) {
+			return 0, &usageError{fmt.Sprintf("flag '%s' requires 1 argument(s)", a)}
 		}
-		if a == "-j" {
-			a = "--max-jobs"
-		}
-		o.options[a[2:]] = args[i+1]
+		o.logging["log-format"] = args[i+1]
 		return 2, nil
 	}
-	return 0, nil
+	return o.set.parse(args, i)
+}
+
+// storeGiven reports whether the command line names a store.
+func (o *storeOpts) storeGiven() bool {
+	_, ok := o.set.get("store")
+	return ok
 }
 
 // open opens the store: the --store URI, or the `store` setting.
-func (o *storeOpts) open() (*store.Local, error) {
-	s, err := store.LoadSettings()
+func (o *storeOpts) open(env *Env) (*store.Local, error) {
+	s, err := o.set.load(env)
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range o.options {
-		if err := s.Set(k, v); err != nil {
-			return nil, err
-		}
-	}
-	uri := o.uri
-	if uri == "" {
-		uri = s.Store
-	}
-	return store.OpenURI(uri, s)
+	return store.Open(s)
 }
 
 // expandShortFlags splits compound short options as Nix does: "-qR" is
@@ -204,7 +177,7 @@ func runNixStore(env *Env, args []string) int {
 	case "dump", "restore", "init":
 		// These work on plain files, no store needed (as in Nix).
 	default:
-		if s, err = c.open(); err != nil {
+		if s, err = c.open(env); err != nil {
 			return fail(env, err)
 		}
 		defer s.Close()
@@ -660,7 +633,7 @@ func runCollectGarbage(env *Env, args []string) int {
 	if gc.Limited && dryRun {
 		return fail(env, &usageError{"options --max-freed and --dry-run cannot be combined"})
 	}
-	s, err := o.open()
+	s, err := o.open(env)
 	if err != nil {
 		return fail(env, err)
 	}

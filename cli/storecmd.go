@@ -138,12 +138,12 @@ func (c *cmdArgs) one(what string) (string, error) {
 
 // openPath opens the store and resolves the one path argument to the file
 // it names inside the store.
-func (c *cmdArgs) openPath() (*store.Local, string, error) {
+func (c *cmdArgs) openPath(env *Env) (*store.Local, string, error) {
 	arg, err := c.one("path")
 	if err != nil {
 		return nil, "", err
 	}
-	s, err := c.open()
+	s, err := c.open(env)
 	if err != nil {
 		return nil, "", err
 	}
@@ -159,7 +159,7 @@ func storeLs(env *Env, c *cmdArgs) error {
 	if err := c.allow("--recursive", "-R", "--long", "-l", "--directory", "-d", "--json"); err != nil {
 		return err
 	}
-	s, real, err := c.openPath()
+	s, real, err := c.openPath(env)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func storeCat(env *Env, c *cmdArgs) error {
 	if err := c.allow(); err != nil {
 		return err
 	}
-	s, real, err := c.openPath()
+	s, real, err := c.openPath(env)
 	if err != nil {
 		return err
 	}
@@ -339,8 +339,8 @@ func storeAdd(env *Env, c *cmdArgs) error {
 	var a store.Adder
 	if c.has("--dry-run") {
 		a = &store.Computer{}
-		if c.uri != "" || c.options["store"] != "" {
-			s, err := c.open()
+		if c.storeGiven() {
+			s, err := c.open(env)
 			if err != nil {
 				return err
 			}
@@ -348,7 +348,7 @@ func storeAdd(env *Env, c *cmdArgs) error {
 			a = &store.Computer{StoreDir: s.Dir()}
 		}
 	} else {
-		s, err := c.open()
+		s, err := c.open(env)
 		if err != nil {
 			return err
 		}
@@ -376,7 +376,7 @@ func storeDelete(env *Env, c *cmdArgs) error {
 	if err := c.allow("--ignore-liveness"); err != nil {
 		return err
 	}
-	s, err := c.open()
+	s, err := c.open(env)
 	if err != nil {
 		return err
 	}
@@ -418,7 +418,7 @@ func storeGC(env *Env, c *cmdArgs) error {
 	if dry {
 		o.Action = store.GCReturnDead
 	}
-	s, err := c.open()
+	s, err := c.open(env)
 	if err != nil {
 		return err
 	}
@@ -438,7 +438,7 @@ func storeVerify(env *Env, c *cmdArgs) error {
 	if err := c.allow("--no-contents", "--no-trust", "--recursive", "-r", "--all"); err != nil {
 		return err
 	}
-	s, err := c.open()
+	s, err := c.open(env)
 	if err != nil {
 		return err
 	}
@@ -498,7 +498,7 @@ func storeDumpPath(env *Env, c *cmdArgs) error {
 	if err != nil {
 		return err
 	}
-	s, err := c.open()
+	s, err := c.open(env)
 	if err != nil {
 		return err
 	}
@@ -550,7 +550,7 @@ func pathInfo(env *Env, c *cmdArgs) error {
 		"--human-readable", "-h", "--sigs", "--all", "--pretty"); err != nil {
 		return err
 	}
-	s, err := c.open()
+	s, err := c.open(env)
 	if err != nil {
 		return err
 	}

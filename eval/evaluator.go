@@ -27,8 +27,14 @@ type IO interface {
 // Settings are the evaluation options that Nix takes from nix.conf and
 // the command line.
 type Settings struct {
-	ShowTrace     bool
-	PureEval      bool
+	ShowTrace bool
+	// PureEval and RestrictEval limit what evaluation may read to the
+	// paths allowed so far (see access.go); pure evaluation also hides
+	// the impure builtins and the search path.
+	PureEval     bool
+	RestrictEval bool
+	// AllowedURIs are the URI prefixes restricted evaluation may fetch.
+	AllowedURIs   []string
 	ReadOnly      bool
 	MaxCallDepth  int
 	NixPath       []string // search path entries, "prefix=path" or "path"

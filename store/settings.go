@@ -1,17 +1,17 @@
 package store
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// Settings are the nix.conf options the store uses.
+// Settings are the nix.conf options Cairn reads. The store package owns
+// nix.conf because every command opens a store; the evaluation options
+// are read here too and handed to the evaluator by the command line.
 type Settings struct {
 	// Store is the `store` setting: the URI of the store to open ("auto"
 	// unless NIX_REMOTE or nix.conf say otherwise).
@@ -24,6 +24,11 @@ type Settings struct {
 	ReservedSize int64
 	// Build holds the build settings (the build package reads them).
 	Build BuildSettings
+	// Eval holds the evaluation settings.
+	Eval EvalSettings
+	// Warnings are what Nix warns about while reading the configuration
+	// ("unknown setting 'x'"), for the command to print.
+	Warnings []string
 }
 
 // BuildSettings are the nix.conf options of building.
@@ -47,117 +52,124 @@ type BuildSettings struct {
 	BuildUsersGroup string
 }
 
+// EvalSettings are the nix.conf options of evaluation.
+type EvalSettings struct {
+	// Features are the enabled experimental features, in the order given.
+	Features []string
+	// NixPath is nix-path: "prefix=path" or "path" entries.
+	NixPath []string
+	// PureEval, RestrictEval: pure-eval and restrict-eval.
+	PureEval, RestrictEval bool
+	// AllowedURIs is allowed-uris: URI prefixes restricted evaluation
+	// may fetch.
+	AllowedURIs []string
+	ShowTrace   bool
+	AbortOnWarn bool
+	// AllowIFD is allow-import-from-derivation (default true).
+	AllowIFD     bool
+	MaxCallDepth int
+	// System is the system setting; EvalSystem (eval-system), when set,
+	// is what builtins.currentSystem says instead.
+	System, EvalSystem string
+	// Lints are lint-url-literals, lint-absolute-path-literals and
+	// lint-short-path-literals by setting name ("" when unset).
+	Lints map[string]string
+}
+
+// HasFeature reports whether an experimental feature is enabled.
+func (e *EvalSettings) HasFeature(f string) bool { return slices.Contains(e.Features, f) }
+
+// ExperimentalFeatures are the experimental features Nix 2.34 knows.
+var ExperimentalFeatures = []string{
+	"ca-derivations", "impure-derivations", "flakes", "fetch-tree", "nix-command",
+	"git-hashing", "recursive-nix", "fetch-closure", "auto-allocate-uids", "cgroups",
+	"daemon-trust-override", "dynamic-derivations", "parse-toml-timestamps",
+	"read-only-local-store", "local-overlay-store", "configurable-impure-env",
+	"mounted-ssh-store", "verified-fetches", "pipe-operators", "external-builders",
+	"blake3-hashes",
+}
+
+// ThisSystem is Nix's system type of the machine Cairn runs on.
+func ThisSystem() string {
+	arch := runtime.GOARCH
+	switch arch {
+	case "amd64":
+		arch = "x86_64"
+	case "arm64":
+		arch = "aarch64"
+	case "386":
+		arch = "i686"
+	case "ppc64le":
+		arch = "powerpc64le"
+	}
+	return arch + "-" + runtime.GOOS
+}
+
 // DefaultSettings are Nix's defaults, with Store taken from NIX_REMOTE.
 func DefaultSettings() Settings {
 	s := Settings{Store: "auto", KeepDerivations: true, ReservedSize: 8 << 20,
-		Build: BuildSettings{MaxJobs: 1, Sandbox: "true"}}
+		Build: BuildSettings{MaxJobs: 1, Sandbox: "true"},
+		Eval:  EvalSettings{AllowIFD: true, MaxCallDepth: 10000, System: ThisSystem(), Lints: map[string]string{}}}
 	if r := os.Getenv("NIX_REMOTE"); r != "" {
 		s.Store = r
 	}
 	return s
 }
 
-// LoadSettings starts from DefaultSettings and applies the configuration
-// files Nix reads, in its order: $NIX_CONF_DIR/nix.conf (default
-// /etc/nix), the user files ($NIX_USER_CONF_FILES, else nix/nix.conf in
-// the XDG config directories), then $NIX_CONFIG. Unknown settings are
-// ignored: they belong to other parts of Nix.
-func LoadSettings() (Settings, error) {
-	s := DefaultSettings()
-	confDir := os.Getenv("NIX_CONF_DIR")
-	if confDir == "" {
-		confDir = "/etc/nix"
-	}
-	if err := s.applyFile(filepath.Join(confDir, "nix.conf"), true); err != nil {
-		return s, err
-	}
-	files := userConfFiles()
-	for i := len(files) - 1; i >= 0; i-- {
-		if err := s.applyFile(files[i], true); err != nil {
-			return s, err
-		}
-	}
-	if c, ok := os.LookupEnv("NIX_CONFIG"); ok {
-		if err := s.apply([]byte(c), "NIX_CONFIG", ""); err != nil {
-			return s, err
-		}
-	}
-	return s, nil
+// UnknownSettingError is a setting name Nix does not know; Nix warns
+// about it and goes on.
+type UnknownSettingError struct{ Name string }
+
+func (e *UnknownSettingError) Error() string { return fmt.Sprintf("unknown setting '%s'", e.Name) }
+
+// IsBoolSetting reports whether name (an alias too) is a Boolean setting,
+// which Nix's command lines take as --name and --no-name.
+func IsBoolSetting(name string) bool {
+	k, ok := knownSettings[name]
+	return ok && k.kind == kindBool
 }
 
-func userConfFiles() []string {
-	if v, ok := os.LookupEnv("NIX_USER_CONF_FILES"); ok {
-		return filepath.SplitList(v)
+// IsSetting reports whether Nix knows a setting by this name; for
+// "extra-NAME", whether NAME is a list setting.
+func IsSetting(name string) bool {
+	if k, ok := knownSettings[name]; ok {
+		return true
+	} else if base, ok := strings.CutPrefix(name, "extra-"); ok {
+		k, ok = knownSettings[base]
+		return ok && k.kind == kindList
 	}
-	var dirs []string
-	if h := os.Getenv("XDG_CONFIG_HOME"); h != "" {
-		dirs = append(dirs, h)
-	} else if home := os.Getenv("HOME"); home != "" {
-		dirs = append(dirs, filepath.Join(home, ".config"))
-	}
-	if d := os.Getenv("XDG_CONFIG_DIRS"); d != "" {
-		dirs = append(dirs, filepath.SplitList(d)...)
-	} else {
-		dirs = append(dirs, "/etc/xdg")
-	}
-	var files []string
-	for _, d := range dirs {
-		files = append(files, filepath.Join(d, "nix", "nix.conf"))
-	}
-	return files
+	return false
 }
 
-func (s *Settings) applyFile(path string, optional bool) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if optional && os.IsNotExist(err) {
-			return nil
-		}
-		return fmt.Errorf("reading configuration file '%s': %w", path, err)
-	}
-	return s.apply(data, path, filepath.Dir(path))
+type settingKind struct {
+	kind      int
+	canonical string
 }
 
-// apply reads nix.conf syntax: "name = value" lines, '#' comments and
-// (!)include directives relative to dir.
-func (s *Settings) apply(data []byte, whence, dir string) error {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		if i := strings.IndexByte(text, '#'); i >= 0 {
-			text = text[:i]
-		}
-		words := strings.Fields(text)
-		if len(words) == 0 {
-			continue
-		}
-		if words[0] == "include" || words[0] == "!include" {
-			if len(words) != 2 {
-				return fmt.Errorf("%s:%d: syntax error in configuration line '%s'", whence, line, sc.Text())
-			}
-			p := words[1]
-			if !filepath.IsAbs(p) && dir != "" {
-				p = filepath.Join(dir, p)
-			}
-			if err := s.applyFile(p, words[0] == "!include"); err != nil {
-				return err
-			}
-			continue
-		}
-		if len(words) < 2 || words[1] != "=" {
-			return fmt.Errorf("%s:%d: syntax error in configuration line '%s'", whence, line, sc.Text())
-		}
-		if err := s.Set(words[0], strings.Join(words[2:], " ")); err != nil {
-			return fmt.Errorf("%s:%d: %w", whence, line, err)
-		}
-	}
-	return sc.Err()
-}
+const (
+	kindValue = iota
+	kindBool
+	kindInt
+	kindList
+)
 
-// Set applies one setting by name, as nix.conf or --option would; names it
-// does not know are ignored. "extra-NAME" appends to a list setting.
+// Set applies one setting by name (or alias), as nix.conf or --option
+// would; "extra-NAME" appends to a list setting. A name Nix does not know
+// gives an *UnknownSettingError; a known one Cairn does not use is
+// checked for its type and otherwise ignored.
 func (s *Settings) Set(name, value string) error {
+	extra := false
+	k, known := knownSettings[name]
+	if !known {
+		if base, ok := strings.CutPrefix(name, "extra-"); ok {
+			k, known = knownSettings[base]
+			extra = known && k.kind == kindList
+			known = extra
+		}
+	}
+	if !known {
+		return &UnknownSettingError{name}
+	}
 	parseBool := func() (bool, error) {
 		switch value {
 		case "true":
@@ -165,62 +177,111 @@ func (s *Settings) Set(name, value string) error {
 		case "false":
 			return false, nil
 		}
-		return false, fmt.Errorf("Boolean setting '%s' has invalid value '%s'", name, value)
+		return false, &ConfigError{fmt.Sprintf("Boolean setting '%s' has invalid value '%s'", name, value), true}
+	}
+	invalid := func() error {
+		return &ConfigError{fmt.Sprintf("setting '%s' has invalid value '%s'", name, value), true}
 	}
 	parseUint := func() (int, error) {
 		n, err := strconv.ParseUint(value, 10, 31)
 		if err != nil {
-			return 0, fmt.Errorf("setting '%s' has invalid value '%s'", name, value)
+			return 0, invalid()
 		}
 		return int(n), nil
 	}
+	list := func(old []string) []string {
+		if extra {
+			return append(old, strings.Fields(value)...)
+		}
+		return strings.Fields(value)
+	}
+	switch {
+	case k.canonical == "sandbox":
+		// A Boolean that also takes "relaxed".
+		if value != "relaxed" {
+			if _, err := parseBool(); err != nil {
+				return &ConfigError{fmt.Sprintf("option '%s' has invalid value '%s'", name, value), true}
+			}
+		}
+	case k.kind == kindBool:
+		if _, err := parseBool(); err != nil {
+			return err
+		}
+	case k.kind == kindInt && k.canonical != "max-jobs":
+		{
+			if _, err := strconv.ParseInt(value, 10, 64); err != nil {
+				return invalid()
+			}
+		}
+	}
 	b := &s.Build
+	e := &s.Eval
 	var err error
-	switch name {
+	switch k.canonical {
+	case "experimental-features":
+		e.Features = list(e.Features)
+		for _, f := range strings.Fields(value) {
+			if !slices.Contains(ExperimentalFeatures, f) {
+				s.Warnings = append(s.Warnings, fmt.Sprintf("unknown experimental feature '%s'", f))
+			}
+		}
+	case "nix-path":
+		e.NixPath = list(e.NixPath)
+	case "pure-eval":
+		e.PureEval, err = parseBool()
+	case "restrict-eval":
+		e.RestrictEval, err = parseBool()
+	case "allowed-uris":
+		e.AllowedURIs = list(e.AllowedURIs)
+	case "show-trace":
+		e.ShowTrace, err = parseBool()
+	case "abort-on-warn":
+		e.AbortOnWarn, err = parseBool()
+	case "allow-import-from-derivation":
+		e.AllowIFD, err = parseBool()
+	case "max-call-depth":
+		e.MaxCallDepth, err = parseUint()
+	case "system":
+		e.System = value
+	case "eval-system":
+		e.EvalSystem = value
+	case "lint-url-literals", "lint-absolute-path-literals", "lint-short-path-literals":
+		e.Lints[k.canonical] = value
 	case "store":
 		s.Store = value
-	case "keep-outputs", "gc-keep-outputs":
+	case "keep-outputs":
 		s.KeepOutputs, err = parseBool()
-	case "keep-derivations", "gc-keep-derivations":
+	case "keep-derivations":
 		s.KeepDerivations, err = parseBool()
 	case "gc-reserved-space":
 		s.ReservedSize, err = strconv.ParseInt(value, 10, 64)
 		if err != nil {
-			err = fmt.Errorf("setting '%s' has invalid value '%s'", name, value)
+			err = invalid()
 		}
-	case "max-jobs", "build-max-jobs":
+	case "max-jobs":
 		if value == "auto" {
 			b.MaxJobs = runtime.NumCPU()
 			break
 		}
 		n, perr := strconv.ParseUint(value, 10, 31)
 		if perr != nil {
-			return fmt.Errorf("configuration setting '%s' should be 'auto' or an integer", name)
+			return &ConfigError{fmt.Sprintf("configuration setting '%s' should be 'auto' or an integer", name), true}
 		}
 		b.MaxJobs = int(n)
-	case "cores", "build-cores":
+	case "cores":
 		b.Cores, err = parseUint()
-	case "sandbox", "build-use-sandbox", "build-use-chroot":
-		switch value {
-		case "true", "false", "relaxed":
-			b.Sandbox = value
-		default:
-			err = fmt.Errorf("option '%s' has invalid value '%s'", name, value)
-		}
-	case "sandbox-paths", "build-sandbox-paths", "build-chroot-dirs":
-		b.SandboxPaths = strings.Fields(value)
-	case "extra-sandbox-paths", "build-extra-sandbox-paths", "build-extra-chroot-dirs":
-		b.SandboxPaths = append(b.SandboxPaths, strings.Fields(value)...)
+	case "sandbox":
+		b.Sandbox = value
+	case "sandbox-paths":
+		b.SandboxPaths = list(b.SandboxPaths)
 	case "keep-going":
 		b.KeepGoing, err = parseBool()
 	case "keep-failed":
 		b.KeepFailed, err = parseBool()
 	case "build-dir":
 		b.BuildDir = value
-	case "substituters", "binary-caches":
-		b.Substituters = strings.Fields(value)
-	case "extra-substituters", "extra-binary-caches":
-		b.Substituters = append(b.Substituters, strings.Fields(value)...)
+	case "substituters":
+		b.Substituters = list(b.Substituters)
 	case "build-users-group":
 		b.BuildUsersGroup = value
 	}

@@ -121,7 +121,7 @@ func TestSettingsFile(t *testing.T) {
 		t.Errorf("settings = %+v", s)
 	}
 	must(t, os.WriteFile(filepath.Join(dir, "nix.conf"), []byte("keep-outputs = maybe\n"), 0o644))
-	if _, err := LoadSettings(); err == nil || !strings.Contains(err.Error(), "nix.conf:1") {
+	if _, err := LoadSettings(); err == nil || err.Error() != "Boolean setting 'keep-outputs' has invalid value 'maybe'" {
 		t.Errorf("bad Boolean: %v", err)
 	}
 }
