@@ -242,7 +242,12 @@ func primFindFile(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 			cwd, _ := os.Getwd()
 			base = cwd + "/" + base
 		}
+		// As in Nix, looking where restricted evaluation may not is an
+		// error, not a miss.
 		candidate := canonPath(base + "/" + suffix)
+		if err := ev.CheckAccess(candidate); err != nil {
+			return nil, err
+		}
 		if _, err := os.Stat(candidate); err == nil {
 			return Path(candidate), nil
 		}

@@ -66,6 +66,9 @@ func primHashFile(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ev.CheckAccess(p); err != nil {
+		return nil, err
+	}
 	data, err := ev.IO.ReadFile(p)
 	if err != nil {
 		switch {

@@ -21,7 +21,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		if ev.Settings.PureEval {
+		if ev.Settings.PureEval || ev.Settings.RestrictEval {
 			return emptyString, nil
 		}
 		return Str(os.Getenv(name)), nil

@@ -203,7 +203,7 @@ func (ev *Evaluator) resolveSymlinks(p string, mode symlinkMode) (string, error)
 			break
 		}
 		cur := "/" + strings.Join(res, "/")
-		if t, err := ev.IO.Lstat(cur); err != nil || t != "symlink" {
+		if t, err := ev.lstatAllowed(cur); err != nil || t != "symlink" {
 			continue
 		}
 		if links == 0 {
@@ -258,6 +258,9 @@ func primReadFile(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ev.CheckAccess(p); err != nil {
+		return nil, err
+	}
 	data, err := ev.IO.ReadFile(p)
 	if err != nil {
 		switch {
@@ -284,6 +287,9 @@ func primReadDir(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ev.CheckAccess(p); err != nil {
+		return nil, err
+	}
 	entries, err := ev.IO.ReadDir(p)
 	if err != nil {
 		if _, lerr := ev.IO.Lstat(p); lerr != nil && notExist(lerr) {
@@ -293,6 +299,9 @@ func primReadDir(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	}
 	b := NewAttrsBuilder(len(entries))
 	for name, typ := range entries {
+		if !ev.pathAllowed(canonPath(p + "/" + name)) {
+			continue // Nix lists only what the allow list lets through
+		}
 		if typ == "" {
 			// The type is not known without a stat that may fail: look
 			// it up when asked, as Nix does.
@@ -328,9 +337,12 @@ func primReadFileType(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 		if dir == "" {
 			break
 		}
-		if t, err := ev.IO.Lstat(dir); err == nil && t == "symlink" {
+		if t, err := ev.lstatAllowed(dir); err == nil && t == "symlink" {
 			return nil, ev.Errorf(IOErr, syntax.NoPos, "path '%s' is a symlink", dir)
 		}
+	}
+	if err := ev.CheckAccess(p); err != nil {
+		return nil, err
 	}
 	t, err := ev.IO.Lstat(p)
 	if err != nil {
@@ -361,7 +373,7 @@ func primPathExists(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) 
 	if err != nil {
 		return nil, err
 	}
-	t, err := ev.IO.Lstat(p)
+	t, err := ev.lstatAllowed(p)
 	if err != nil {
 		if notExist(err) {
 			return Bool(false), nil

@@ -80,6 +80,7 @@ type Evaluator struct {
 	symTab    []int32 // scratch per symbol, all zero between uses (see symTable)
 	thunkPool []*Thunk
 	fileCache map[string]Value
+	access    *accessList // nil unless restricted or pure (access.go)
 	Stats     Stats
 
 	// Store-aware helpers registered by a glue package.
@@ -113,6 +114,7 @@ func New(io IO, settings Settings) *Evaluator {
 		Extra:     map[string]any{},
 	}
 	ev.initBuiltins()
+	ev.initAccess()
 	return ev
 }
 

@@ -47,6 +47,9 @@ func (ev *Evaluator) ParseString(src, baseDir string) (syntax.Expr, error) {
 func (ev *Evaluator) ParseFile(path string, scope *syntax.Scope) (syntax.Expr, error) {
 	src, ok := corepkgsFile(path)
 	if !ok {
+		if err := ev.CheckAccess(path); err != nil {
+			return nil, err
+		}
 		var err error
 		if src, err = ev.IO.ReadFile(path); err != nil {
 			return nil, ev.Errorf(IOErr, syntax.NoPos, "%s", ioMessage(err, path))
@@ -97,7 +100,7 @@ func (ev *Evaluator) Eval(e syntax.Expr) (Value, error) {
 // /default.nix to a directory, as Nix does for import.
 func (ev *Evaluator) ResolveExprPath(path string) string {
 	for i := 0; i < 1024; i++ {
-		t, err := ev.IO.Lstat(path)
+		t, err := ev.lstatAllowed(path)
 		if err != nil || t != "symlink" {
 			break
 		}
@@ -110,7 +113,7 @@ func (ev *Evaluator) ResolveExprPath(path string) string {
 		}
 		path = canonPath(target)
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() && ev.pathAllowed(path) {
 		return canonPath(path + "/default.nix")
 	}
 	return path

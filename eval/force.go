@@ -338,6 +338,9 @@ func (ev *Evaluator) CopyPathToStore(path string, pos syntax.Pos) (string, error
 			break
 		}
 	}
+	if err := ev.CheckAccessTree(path); err != nil {
+		return "", err
+	}
 	sp, err := ev.IO.CopyToStore(ev, path, name)
 	if err != nil {
 		// An IO that words its errors as Nix does (without a position,
@@ -348,6 +351,7 @@ func (ev *Evaluator) CopyPathToStore(path string, pos syntax.Pos) (string, error
 		return "", ev.Errorf(EvalErr, pos, "%v", err)
 	}
 	cache[path] = sp
+	ev.AllowPath(sp)
 	return sp, nil
 }
 

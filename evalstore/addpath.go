@@ -353,6 +353,9 @@ func addPathBuiltin(ev *eval.Evaluator, pos syntax.Pos, name, path string, filte
 		if err != nil {
 			return storepath.StorePath{}, err
 		}
+		if err := ev.CheckAccessTree(resolved); err != nil {
+			return storepath.StorePath{}, err
+		}
 		got, err := g.addPath(ev, resolved, name, method, filter, pos)
 		if err != nil {
 			return storepath.StorePath{}, err
@@ -366,6 +369,7 @@ func addPathBuiltin(ev *eval.Evaluator, pos syntax.Pos, name, path string, filte
 		return nil, asErr(ev, err).AddTracef(pos, "while adding path '%s'", path)
 	}
 	full := g.dir.Print(sp)
+	ev.AllowPath(full)
 	return eval.StrCtx(full, eval.Context{full}), nil
 }
 

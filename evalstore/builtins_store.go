@@ -59,6 +59,7 @@ func primToFile(ev *eval.Evaluator, pos syntax.Pos, args []eval.Value) (eval.Val
 		return nil, g.wrap(ev, err)
 	}
 	full := g.dir.Print(sp)
+	ev.AllowPath(full)
 	return eval.StrCtx(full, eval.Context{full}), nil
 }
 

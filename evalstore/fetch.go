@@ -94,6 +94,9 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 	if who == "fetchTarball" && strings.HasPrefix(url, "channel:") {
 		url = "https://channels.nixos.org/" + url[len("channel:"):] + "/nixexprs.tar.xz"
 	}
+	if err := ev.CheckURI(url); err != nil {
+		return nil, err
+	}
 	if name == "" {
 		name = urlBaseName(url)
 	}
@@ -124,6 +127,7 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 			return nil, g.wrap(ev, err)
 		}
 		full := g.dir.Print(sp)
+		ev.AllowPath(full)
 		return eval.StrCtx(full, eval.Context{full}), nil
 	}
 	if unpack || !strings.HasPrefix(url, "file://") {
@@ -150,6 +154,7 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 		return nil, g.wrap(ev, err)
 	}
 	full := g.dir.Print(sp)
+	ev.AllowPath(full)
 	return eval.StrCtx(full, eval.Context{full}), nil
 }
 
@@ -274,6 +279,9 @@ func fetchPath(ev *eval.Evaluator, attrs map[string]any) (eval.Value, error) {
 	if !strings.HasPrefix(p, "/") {
 		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "cannot fetch input '%s' because it uses a relative path", inputString(attrs))
 	}
+	if err := ev.CheckURI(inputString(attrs)); err != nil {
+		return nil, err
+	}
 	p = canon(p)
 	var mtime int64
 	hs := nixhash.NewHasher(nixhash.SHA256)
@@ -290,6 +298,7 @@ func fetchPath(ev *eval.Evaluator, attrs map[string]any) (eval.Value, error) {
 		mtime = int64(lm)
 	}
 	full := g.dir.Print(sp)
+	ev.AllowPath(full)
 	b := eval.NewAttrsBuilder(4)
 	b.Set("outPath", eval.StrCtx(full, eval.Context{full}))
 	b.Set("narHash", eval.Str(h.SRI()))

@@ -164,7 +164,7 @@ func parseConfig(text, whence string, pairs *[][2]string) error {
 // SplitNixPath splits a NIX_PATH value as Nix does: on ':', except that
 // an entry whose path is a URL (http, https, file, channel, git, s3, ssh
 // or a flake: reference) keeps the colon of its scheme. Empty entries
-// are kept except a trailing one.
+// are dropped (Nix passes the list through a space-separated setting).
 func SplitNixPath(s string) []string {
 	var out []string
 	p := 0
@@ -188,7 +188,9 @@ func SplitNixPath(s string) []string {
 				p++
 			}
 		}
-		out = append(out, s[start:p])
+		if p > start {
+			out = append(out, s[start:p])
+		}
 		p++
 	}
 	return out

@@ -120,7 +120,7 @@ func TestSplitNixPath(t *testing.T) {
 	}{
 		{"", nil},
 		{"a=/a:b=/b", []string{"a=/a", "b=/b"}},
-		{"a::b", []string{"a", "", "b"}},
+		{"a::b", []string{"a", "b"}},
 		{"a:", []string{"a"}},
 		{"nixpkgs=https://x.org/y.tar.gz:/p", []string{"nixpkgs=https://x.org/y.tar.gz", "/p"}},
 		{"channel:nixos-24.05:/p", []string{"channel:nixos-24.05", "/p"}},

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestSettingsMatchNix runs each testdata/settings/NAME.case (a command
+// line with its nix.conf and environment; the format is described in
+// scripts/record-settings-goldens) and compares stdout, stderr and the
+// exit code with what real Nix gave.
+func TestSettingsMatchNix(t *testing.T) {
+	cases, _ := filepath.Glob("testdata/settings/*.case")
+	if len(cases) < 40 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	data, err := filepath.Abs("testdata/settings/files")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		name := strings.TrimSuffix(filepath.Base(c), ".case")
+		t.Run(name, func(t *testing.T) {
+			spec, err := os.ReadFile(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conf := t.TempDir()
+			nixConf := "build-users-group =\n"
+			env := map[string]string{"HOME": "/fake-home", "TERM": "dumb", "NO_COLOR": "1",
+				"NIX_CONF_DIR": conf, "NIX_USER_CONF_FILES": ""}
+			var args []string
+			for _, line := range strings.Split(strings.TrimSuffix(string(spec), "\n"), "\n") {
+				line = strings.ReplaceAll(line, "@DIR@", data)
+				kind, rest, _ := strings.Cut(line, " ")
+				switch kind {
+				case "#", "":
+				case "conf":
+					nixConf += rest + "\n"
+				case "conffile":
+					file, text, _ := strings.Cut(rest, " ")
+					appendFile(t, filepath.Join(conf, file), text+"\n")
+				case "env":
+					k, v, _ := strings.Cut(rest, "=")
+					env[k] = v
+				case "arg":
+					args = append(args, rest)
+				default:
+					t.Fatalf("bad line %q", line)
+				}
+			}
+			appendFile(t, filepath.Join(conf, "nix.conf"), nixConf)
+			// Only what the case sets: the recorder runs with env -i.
+			for _, k := range []string{"NIX_PATH", "NIX_CONFIG", "NIX_REMOTE", "NIX_STORE_DIR", "NIX_STATE_DIR", "XDG_CONFIG_HOME", "XDG_CONFIG_DIRS"} {
+				if v, ok := os.LookupEnv(k); ok {
+					os.Unsetenv(k)
+					t.Cleanup(func() { os.Setenv(k, v) })
+				}
+			}
+			for k, v := range env {
+				t.Setenv(k, v)
+			}
+			wd, _ := os.Getwd()
+			if err := os.Chdir(data); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			code := Main(args, strings.NewReader(""), &stdout, &stderr)
+			os.Chdir(wd)
+			base := strings.TrimSuffix(c, ".case")
+			normalize := func(s string) string {
+				return strings.ReplaceAll(strings.ReplaceAll(s, conf, "/conf"), data, "/data")
+			}
+			wantCode := 0
+			if b, err := os.ReadFile(base + ".code"); err == nil {
+				wantCode, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+			}
+			if code != wantCode {
+				t.Errorf("exit %d, real Nix %d", code, wantCode)
+			}
+			for _, o := range []struct{ ext, got string }{{".out", stdout.String()}, {".err", stderr.String()}} {
+				want, _ := os.ReadFile(base + o.ext)
+				if got := normalize(o.got); got != string(want) {
+					t.Errorf("%s:\n%s\nreal Nix:\n%s", o.ext, got, want)
+				}
+			}
+		})
+	}
+}
+
+func appendFile(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+}
