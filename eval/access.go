@@ -172,5 +172,5 @@ func (ev *Evaluator) lstatAllowed(p string) (string, error) {
 	if !ev.pathAllowed(p) {
 		return "", os.ErrNotExist
 	}
-	return ev.IO.Lstat(p)
+	return ev.lstat(p)
 }

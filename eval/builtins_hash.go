@@ -69,7 +69,7 @@ func primHashFile(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if err := ev.CheckAccess(p); err != nil {
 		return nil, err
 	}
-	data, err := ev.IO.ReadFile(p)
+	data, err := ev.readFile(p)
 	if err != nil {
 		switch {
 		case notExist(err):

@@ -210,7 +210,7 @@ func (ev *Evaluator) resolveSymlinks(p string, mode symlinkMode) (string, error)
 			return "", ev.Errorf(EvalErr, syntax.NoPos, "infinite symlink recursion in path '%s'", p)
 		}
 		links--
-		target, err := ev.IO.Readlink(cur)
+		target, err := ev.readlink(cur)
 		if err != nil {
 			return "", ev.Errorf(IOErr, syntax.NoPos, "%s", sysErrorMessage("reading symbolic link '"+cur+"'", err))
 		}
@@ -261,7 +261,7 @@ func primReadFile(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if err := ev.CheckAccess(p); err != nil {
 		return nil, err
 	}
-	data, err := ev.IO.ReadFile(p)
+	data, err := ev.readFile(p)
 	if err != nil {
 		switch {
 		case notExist(err):
@@ -290,9 +290,9 @@ func primReadDir(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 	if err := ev.CheckAccess(p); err != nil {
 		return nil, err
 	}
-	entries, err := ev.IO.ReadDir(p)
+	entries, err := ev.readDir(p)
 	if err != nil {
-		if _, lerr := ev.IO.Lstat(p); lerr != nil && notExist(lerr) {
+		if _, lerr := ev.lstat(p); lerr != nil && notExist(lerr) {
 			return nil, ev.missingPath(p)
 		}
 		return nil, ev.Errorf(IOErr, syntax.NoPos, "%s", sysErrorMessage("cannot read directory \""+p+"\"", err))
@@ -344,7 +344,7 @@ func primReadFileType(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error
 	if err := ev.CheckAccess(p); err != nil {
 		return nil, err
 	}
-	t, err := ev.IO.Lstat(p)
+	t, err := ev.lstat(p)
 	if err != nil {
 		if notExist(err) {
 			return nil, ev.missingPath(p)

@@ -51,7 +51,7 @@ func (ev *Evaluator) ParseFile(path string, scope *syntax.Scope) (syntax.Expr, e
 			return nil, err
 		}
 		var err error
-		if src, err = ev.IO.ReadFile(path); err != nil {
+		if src, err = ev.readFile(path); err != nil {
 			return nil, ev.Errorf(IOErr, syntax.NoPos, "%s", ioMessage(err, path))
 		}
 	}
@@ -104,7 +104,7 @@ func (ev *Evaluator) ResolveExprPath(path string) string {
 		if err != nil || t != "symlink" {
 			break
 		}
-		target, err := os.Readlink(path)
+		target, err := ev.readlink(path)
 		if err != nil {
 			break
 		}
@@ -113,7 +113,7 @@ func (ev *Evaluator) ResolveExprPath(path string) string {
 		}
 		path = canonPath(target)
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() && ev.pathAllowed(path) {
+	if t, err := ev.lstat(path); err == nil && t == "directory" && ev.pathAllowed(path) {
 		return canonPath(path + "/default.nix")
 	}
 	return path

@@ -273,7 +273,7 @@ func (ev *Evaluator) coerceToStringIn(pos syntax.Pos, v Value, ctx string, coerc
 			}
 			return sp, Context{sp}, nil
 		}
-		return string(x), nil, nil
+		return pathString(x), nil, nil
 	case *Attrs:
 		if s, c, ok, err := ev.tryAttrsToString(pos, x, coerceMore, copyToStore); ok || err != nil {
 			return s, c, err

@@ -73,14 +73,48 @@ func dumpNAR(w io.Writer, root string, filter pathFilter) error {
 	return nw.Close()
 }
 
+// corepkgsLstat and corepkgsNames read the evaluator's built-in
+// <nix/...> files, which are not on disk.
+func corepkgsLstat(p string) (fs.FileInfo, error) {
+	rel, _ := eval.CorepkgsPath(p)
+	return fs.Stat(eval.CorepkgsFS(), rel)
+}
+
+func corepkgsNames(p string) ([]string, error) {
+	rel, _ := eval.CorepkgsPath(p)
+	entries, err := fs.ReadDir(eval.CorepkgsFS(), rel)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names, err
+}
+
 func dumpNode(nw *nar.Writer, p, narPath string, filter pathFilter) error {
-	fi, err := os.Lstat(p)
+	lstat, open := os.Lstat, func(p string) (fs.File, error) { return os.Open(p) }
+	readNames := func(p string) ([]string, error) {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, sysError("opening directory '"+p+"'", err)
+		}
+		defer f.Close()
+		names, err := f.Readdirnames(-1)
+		if err != nil {
+			return nil, sysError("reading directory '"+p+"'", err)
+		}
+		return names, nil
+	}
+	if rel, ok := eval.CorepkgsPath(p); ok {
+		lstat, readNames = corepkgsLstat, corepkgsNames
+		open = func(string) (fs.File, error) { return eval.CorepkgsFS().Open(rel) }
+	}
+	fi, err := lstat(p)
 	if err != nil {
 		return lstatError(p, err)
 	}
 	switch m := fi.Mode(); {
 	case m.IsRegular():
-		f, err := os.Open(p)
+		f, err := open(p)
 		if err != nil {
 			return sysError("opening file '"+p+"'", err)
 		}
@@ -93,14 +127,9 @@ func dumpNode(nw *nar.Writer, p, narPath string, filter pathFilter) error {
 		}
 		return nil
 	case m.IsDir():
-		f, err := os.Open(p)
+		names, err := readNames(p)
 		if err != nil {
-			return sysError("opening directory '"+p+"'", err)
-		}
-		names, err := f.Readdirnames(-1)
-		f.Close()
-		if err != nil {
-			return sysError("reading directory '"+p+"'", err)
+			return err
 		}
 		sort.Strings(names)
 		if err := nw.WriteHeader(&nar.Header{Path: narPath, Type: nar.TypeDirectory}); err != nil {
@@ -109,7 +138,7 @@ func dumpNode(nw *nar.Writer, p, narPath string, filter pathFilter) error {
 		for _, name := range names {
 			child := strings.TrimSuffix(p, "/") + "/" + name
 			if filter != nil {
-				cfi, err := os.Lstat(child)
+				cfi, err := lstat(child)
 				if err != nil {
 					return lstatError(child, err)
 				}
@@ -139,6 +168,9 @@ func dumpNode(nw *nar.Writer, p, narPath string, filter pathFilter) error {
 // readFlat reads a file for flat hashing. Nix opens the path and reads
 // it whatever it is, so a directory fails on the read.
 func readFlat(p string) ([]byte, error) {
+	if rel, ok := eval.CorepkgsPath(p); ok {
+		return fs.ReadFile(eval.CorepkgsFS(), rel)
+	}
 	data, err := os.ReadFile(p)
 	if err != nil {
 		switch {
