@@ -116,6 +116,9 @@ func instantiate(env *Env, f *instantiateFlags, ev *eval.Evaluator) int {
 			if err != nil {
 				return reportEvalError(env, ev, err, f.showTrace)
 			}
+			if _, builtIn := eval.CorepkgsPath(v); builtIn {
+				return fail(env, fmt.Errorf("'%s' has no physical path", eval.ShowPath(eval.Path(v))))
+			}
 			fmt.Fprintln(env.Stdout, v)
 		}
 		return 0

@@ -44,7 +44,9 @@ func corepkgsFile(path string) ([]byte, bool) {
 	return b, err == nil
 }
 
-// showPath is how Nix prints a path value.
+// ShowPath is how Nix prints a path value.
+func ShowPath(p Path) string { return showPath(p) }
+
 func showPath(p Path) string {
 	if rel, ok := CorepkgsPath(string(p)); ok {
 		if rel == "." {

@@ -207,7 +207,11 @@ func (ev *Evaluator) initBuiltins() {
 	registryMu.Lock()
 	entries := append([]builtinEntry(nil), registry...)
 	registryMu.Unlock()
-	b := NewAttrsBuilder(len(entries) + 1)
+	b := NewAttrsBuilder(len(entries) + 4)
+	// Nix's constants are in builtins too.
+	b.Set("true", Bool(true))
+	b.Set("false", Bool(false))
+	b.Set("null", Null{})
 	hidden := map[string]bool{}
 	for _, e := range entries {
 		if e.impure && ev.Settings.PureEval {
