@@ -99,7 +99,6 @@ func (s *settingFlags) get(name string) (string, bool) {
 	return "", false
 }
 
-
 // load reads nix.conf and the environment, then applies the flags. The
 // warnings (unknown settings, bad --option values) are printed once.
 func (s *settingFlags) load(env *Env) (store.Settings, error) {

@@ -30,7 +30,7 @@ func init() {
 		}
 		at, ok := a.GetStr(name)
 		if !ok {
-			return nil, ev.Errorf(TypeErr, syntax.NoPos, "attribute '%s' missing", name).AddTrace(syntax.NoPos, "in the attribute set under consideration")
+			return nil, ev.Errorf(TypeErr, syntax.NoPos, "attribute '%s' missing", syntax.PrintIdentifier(name)).AddTrace(syntax.NoPos, "in the attribute set under consideration")
 		}
 		return ev.Force(at.Value, pos)
 	}})

@@ -441,7 +441,7 @@ func primListToAttrs(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error)
 
 // missingAttr is Nix's EvalState::getAttr failure.
 func (ev *Evaluator) missingAttr(name syntax.Symbol, ctx string) *Error {
-	return ev.Errorf(TypeErr, syntax.NoPos, "attribute '%s' missing", name).AddTrace(syntax.NoPos, ctx)
+	return ev.Errorf(TypeErr, syntax.NoPos, "attribute '%s' missing", syntax.PrintIdentifier(name.String())).AddTrace(syntax.NoPos, ctx)
 }
 
 func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {

@@ -271,7 +271,7 @@ func (ev *Evaluator) attrName(n syntax.AttrName, env *Env) (syntax.Symbol, error
 	if err != nil {
 		return 0, err
 	}
-	s, err := ev.forceStringNoCtxValue(v, n.Expr.Pos(), "while evaluating an attribute name")
+	s, err := ev.forceStringNoCtxValue(v, exprPos(n.Expr), "while evaluating an attribute name")
 	if err != nil {
 		return 0, err
 	}
@@ -355,7 +355,7 @@ func (ev *Evaluator) selectFrom(e *syntax.Select, env *Env, v Value) (Value, err
 		}
 		at, ok := attrs.Get(name)
 		if !ok {
-			err := ev.Errorf(EvalErr, e.P, "attribute '%s' missing", name)
+			err := ev.Errorf(EvalErr, e.P, "attribute '%s' missing", syntax.PrintIdentifier(name.String()))
 			err.Suggestions = suggestions(attrs.Names(), name.String())
 			return fail(err)
 		}
@@ -753,8 +753,8 @@ func exprPos(e syntax.Expr) syntax.Pos {
 			return syntax.NoPos
 		}
 		return exprPos(e.Elems[0])
-	case *syntax.Let:
-		return syntax.NoPos
+	case *syntax.Let, *syntax.Int, *syntax.Float, *syntax.String, *syntax.Path:
+		return syntax.NoPos // Nix keeps no position for these
 	}
 	return e.Pos()
 }

@@ -25,6 +25,9 @@ func (ev *Evaluator) parseOptions(baseDir string) *syntax.Options {
 // file path for syntax.OriginPath; baseDir resolves relative paths.
 func (ev *Evaluator) Parse(src []byte, kind syntax.OriginKind, name, baseDir string, scope *syntax.Scope) (syntax.Expr, error) {
 	f := ev.fs.AddFile(name, kind, src)
+	if _, builtIn := CorepkgsPath(name); builtIn && kind == syntax.OriginPath {
+		f.Display = showPath(Path(name))
+	}
 	e, err := syntax.Parse(ev.fs, f, ev.parseOptions(baseDir))
 	if err != nil {
 		return nil, asError(ev, err)
@@ -159,7 +162,7 @@ func (ev *Evaluator) ForceDeep(v Value) error {
 			seen[x] = true
 			for _, at := range x.All() {
 				if err := rec(at.Value, at.Pos); err != nil {
-					return asError(ev, err).AddTracef(at.Pos, "while evaluating the attribute '%s'", at.Name)
+					return asError(ev, err).AddTracef(at.Pos, "while evaluating the attribute '%s'", syntax.PrintIdentifier(at.Name.String()))
 				}
 			}
 		case *List:

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/cairn-nix/cairn/syntax"
@@ -401,7 +402,8 @@ func (ev *Evaluator) IsDerivation(v Value) (bool, error) {
 	return ok && s.S == "derivation", nil
 }
 
-// suggestions returns the names closest to s, as Nix's "Did you mean".
+// suggestions returns Nix's "Did you mean" list for s: the (at most
+// five) names at edit distance 1 or 2, nearest first, then by name.
 func suggestions(names []string, s string) []string {
 	type cand struct {
 		d    int
@@ -409,23 +411,19 @@ func suggestions(names []string, s string) []string {
 	}
 	var best []cand
 	for _, n := range names {
-		d := levenshtein(n, s)
-		if d <= max(len(s)/3, 1) && d > 0 || d <= 3 && d > 0 && len(s) > 3 {
+		if d := levenshtein(s, n); d <= 2 && n != s {
 			best = append(best, cand{d, n})
 		}
 	}
-	if len(best) == 0 {
-		return nil
-	}
-	// stable sort by distance, then name
-	for i := 1; i < len(best); i++ {
-		for j := i; j > 0 && (best[j].d < best[j-1].d || best[j].d == best[j-1].d && best[j].name < best[j-1].name); j-- {
-			best[j], best[j-1] = best[j-1], best[j]
+	sort.Slice(best, func(i, j int) bool {
+		if best[i].d != best[j].d {
+			return best[i].d < best[j].d
 		}
-	}
-	out := []string{}
-	for _, c := range best {
-		out = append(out, c.name)
+		return best[i].name < best[j].name
+	})
+	var out []string
+	for i := 0; i < len(best) && i < 5; i++ {
+		out = append(out, best[i].name)
 	}
 	return out
 }

@@ -93,7 +93,7 @@ func (ev *Evaluator) writeJSONIn(b *strings.Builder, v Value, pos syntax.Pos, st
 			}
 			b.WriteByte(':')
 			if err := ev.writeJSON(b, at.Value, at.Pos, strict, copyToStore, ctx); err != nil {
-				return asError(ev, err).AddTracef(at.Pos, "while evaluating attribute '%s'", at.Name)
+				return asError(ev, err).AddTracef(at.Pos, "while evaluating attribute '%s'", syntax.PrintIdentifier(at.Name.String()))
 			}
 		}
 		b.WriteByte('}')

@@ -132,4 +132,3 @@ func TestSplitNixPath(t *testing.T) {
 		}
 	}
 }
-

@@ -37,10 +37,12 @@ type lexer struct {
 	src   []byte
 	pos   int
 	stack []lexState
-	// location of the last match, as flex's yylloc
-	locBegin, locEnd int
-	file             *File
-	pipes            bool // pipe-operators experimental feature enabled
+	// location of the last match, as flex's yylloc, and the one before
+	// it (Nix's stash, which a path ending at end of file restores)
+	locBegin, locEnd     int
+	stashBegin, stashEnd int
+	file                 *File
+	pipes                bool // pipe-operators experimental feature enabled
 }
 
 func newLexer(f *File, pipes bool) *lexer {
@@ -57,6 +59,7 @@ func (l *lexer) pop() {
 
 // match records a match of n bytes at the current position.
 func (l *lexer) match(n int) (begin int) {
+	l.stashBegin, l.stashEnd = l.locBegin, l.locEnd
 	l.locBegin = l.locEnd
 	l.locEnd += n
 	begin = l.pos
@@ -647,6 +650,11 @@ func (l *lexer) lexInPath() (t token, err error, ok bool) {
 		return token{}, l.errorAt(off, "path has a trailing slash"), true
 	}
 	// End of the path: give the character back, keep the old location.
+	// At the end of the file no rule matched to stash it again, so Nix
+	// goes back to the location before the path's last piece.
 	l.pop()
+	if i >= len(l.src) {
+		l.locBegin, l.locEnd = l.stashBegin, l.stashEnd
+	}
 	return token{kind: tPathEnd, begin: l.locBegin, end: l.locEnd}, nil, true
 }

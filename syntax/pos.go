@@ -29,12 +29,15 @@ const (
 
 // File is one source text registered in a FileSet.
 type File struct {
-	Name   string // path for OriginPath, ignored otherwise
-	Kind   OriginKind
-	Src    []byte
-	base   int
-	once   sync.Once
-	starts []int // byte offsets where lines begin, Nix's line breaking
+	Name string // path for OriginPath, ignored otherwise
+	// Display, when set, is what errors call a path file instead of
+	// its path (Nix's <nix/NAME> for its built-in files).
+	Display string
+	Kind    OriginKind
+	Src     []byte
+	base    int
+	once    sync.Once
+	starts  []int // byte offsets where lines begin, Nix's line breaking
 }
 
 // Base is the Pos of the file's first byte.
@@ -53,6 +56,9 @@ func (f *File) Origin() string {
 		return "«stdin»"
 	case OriginString:
 		return "«string»"
+	}
+	if f.Display != "" {
+		return f.Display
 	}
 	return f.Name
 }

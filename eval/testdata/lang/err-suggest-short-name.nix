@@ -1,0 +1,1 @@
+let attrs = { A0 = { }; }; in attrs.B
