@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestBuiltinCallsMatchNix evaluates a sweep of builtin calls (each pure
+// builtin on one and two arguments of assorted types) and compares exit
+// code, stdout and stderr with real Nix's, recorded by
+// scripts/record-builtin-calls.
+func TestBuiltinCallsMatchNix(t *testing.T) {
+	f, err := os.Open("testdata/builtin-calls.json.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Expr           string
+		Code           int
+		Stdout, Stderr string
+	}
+	if err := json.NewDecoder(zr).Decode(&cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 5000 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	t.Setenv("NIX_PATH", "")
+	t.Setenv("HOME", "/fake-home")
+	t.Setenv("NIX_CONF_DIR", t.TempDir())
+	t.Setenv("NIX_USER_CONF_FILES", "")
+	if v, ok := os.LookupEnv("NIX_CONFIG"); ok {
+		os.Unsetenv("NIX_CONFIG")
+		t.Cleanup(func() { os.Setenv("NIX_CONFIG", v) })
+	}
+	failed := 0
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		code := Main([]string{"nix-instantiate", "--eval", "--strict", "-E", c.Expr}, strings.NewReader(""), &stdout, &stderr)
+		if code != c.Code || stdout.String() != c.Stdout || stderr.String() != c.Stderr {
+			failed++
+			if failed <= 10 {
+				t.Errorf("%s: exit %d, stdout:\n%s\nstderr:\n%s\nreal Nix: exit %d, stdout:\n%s\nstderr:\n%s",
+					c.Expr, code, stdout.String(), stderr.String(), c.Code, c.Stdout, c.Stderr)
+			}
+		}
+	}
+	t.Logf("%d calls compared", len(cases))
+	if failed > 0 {
+		t.Errorf("%d of %d calls differ from real Nix", failed, len(cases))
+	}
+}
