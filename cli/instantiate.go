@@ -29,8 +29,23 @@ type instantiateFlags struct {
 
 func parseInstantiateFlags(args []string) (*instantiateFlags, error) {
 	f := &instantiateFlags{evalArgs: newEvalArgs()}
+	args = expandShortFlags(args)
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		if a == "--" {
+			// Only files follow, and none may look like a flag.
+			for _, rest := range args[i+1:] {
+				switch {
+				case rest == "-":
+					f.readStdin = true
+				case strings.HasPrefix(rest, "-"):
+					return nil, &usageError{fmt.Sprintf("unexpected argument '%s'", rest)}
+				default:
+					f.files = append(f.files, rest)
+				}
+			}
+			break
+		}
 		if n, err := f.evalArgs.parse(args, i); err != nil {
 			return nil, err
 		} else if n > 0 {

@@ -31,6 +31,7 @@ func parseNixBuildFlags(args []string, modern bool) (*nixBuildFlags, error) {
 	if modern {
 		f.logFormat = "bar"
 	}
+	args = expandShortFlags(args)
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if n, err := f.buildFlags.parse(args, i); err != nil {

@@ -9,12 +9,22 @@ import (
 	"testing"
 )
 
-// TestBuiltinCallsMatchNix evaluates a sweep of builtin calls (each pure
-// builtin on one and two arguments of assorted types) and compares exit
-// code, stdout and stderr with real Nix's, recorded by
-// scripts/record-builtin-calls.
-func TestBuiltinCallsMatchNix(t *testing.T) {
-	f, err := os.Open("testdata/builtin-calls.json.gz")
+// TestSweepsMatchNix evaluates the expression sweeps in
+// testdata/sweeps (each pure builtin on one and two arguments of
+// assorted types; each operator and construct on operands of assorted
+// types) and compares exit code, stdout and stderr with real Nix's,
+// recorded by scripts/record-sweeps.
+func TestSweepsMatchNix(t *testing.T) {
+	for _, sweep := range []struct {
+		name string
+		min  int
+	}{{"builtins", 5000}, {"operators", 2700}} {
+		t.Run(sweep.name, func(t *testing.T) { checkSweep(t, "testdata/sweeps/"+sweep.name+".json.gz", sweep.min) })
+	}
+}
+
+func checkSweep(t *testing.T, file string, min int) {
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +41,7 @@ func TestBuiltinCallsMatchNix(t *testing.T) {
 	if err := json.NewDecoder(zr).Decode(&cases); err != nil {
 		t.Fatal(err)
 	}
-	if len(cases) < 5000 {
+	if len(cases) < min {
 		t.Fatalf("only %d cases", len(cases))
 	}
 	t.Setenv("NIX_PATH", "")
@@ -54,8 +64,7 @@ func TestBuiltinCallsMatchNix(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d calls compared", len(cases))
 	if failed > 0 {
-		t.Errorf("%d of %d calls differ from real Nix", failed, len(cases))
+		t.Errorf("%d of %d expressions differ from real Nix", failed, len(cases))
 	}
 }
