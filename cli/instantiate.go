@@ -213,12 +213,14 @@ func (f *instantiateFlags) process(env *Env, ev *eval.Evaluator, e syntax.Expr) 
 		var out string
 		switch f.output {
 		case "raw":
-			out, _, err = ev.CoerceToString(syntax.NoPos, v, "while generating the nix-instantiate output", false, false)
+			// As in Nix, a path is copied to the store first.
+			out, _, err = ev.CoerceToString(syntax.NoPos, v, "while generating the nix-instantiate output", false, true)
 		case "json":
 			out, err = ev.ToJSON(v, f.strict)
 			out += "\n"
 		case "xml":
-			out, err = ev.ToXML(v, f.strict, !f.noLocation)
+			// Written as it goes: Nix prints what it could before an error.
+			err = ev.WriteXML(env.Stdout, v, f.strict, !f.noLocation)
 		default:
 			if f.strict {
 				err = ev.ForceDeep(v)

@@ -12,13 +12,13 @@ import (
 // TestSweepsMatchNix evaluates the expression sweeps in
 // testdata/sweeps (each pure builtin on one and two arguments of
 // assorted types; each operator and construct on operands of assorted
-// types) and compares exit code, stdout and stderr with real Nix's,
+// types; assorted values in each output format) and compares exit code, stdout and stderr with real Nix's,
 // recorded by scripts/record-sweeps.
 func TestSweepsMatchNix(t *testing.T) {
 	for _, sweep := range []struct {
 		name string
 		min  int
-	}{{"builtins", 5000}, {"operators", 2700}} {
+	}{{"builtins", 5000}, {"operators", 2700}, {"output", 340}} {
 		t.Run(sweep.name, func(t *testing.T) { checkSweep(t, "testdata/sweeps/"+sweep.name+".json.gz", sweep.min) })
 	}
 }
@@ -34,6 +34,7 @@ func checkSweep(t *testing.T, file string, min int) {
 		t.Fatal(err)
 	}
 	var cases []struct {
+		Flags          []string
 		Expr           string
 		Code           int
 		Stdout, Stderr string
@@ -55,12 +56,13 @@ func checkSweep(t *testing.T, file string, min int) {
 	failed := 0
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
-		code := Main([]string{"nix-instantiate", "--eval", "--strict", "-E", c.Expr}, strings.NewReader(""), &stdout, &stderr)
+		args := append(append([]string{"nix-instantiate"}, c.Flags...), "-E", c.Expr)
+		code := Main(args, strings.NewReader(""), &stdout, &stderr)
 		if code != c.Code || stdout.String() != c.Stdout || stderr.String() != c.Stderr {
 			failed++
 			if failed <= 10 {
-				t.Errorf("%s: exit %d, stdout:\n%s\nstderr:\n%s\nreal Nix: exit %d, stdout:\n%s\nstderr:\n%s",
-					c.Expr, code, stdout.String(), stderr.String(), c.Code, c.Stdout, c.Stderr)
+				t.Errorf("%s %s: exit %d, stdout:\n%s\nstderr:\n%s\nreal Nix: exit %d, stdout:\n%s\nstderr:\n%s",
+					strings.Join(c.Flags, " "), c.Expr, code, stdout.String(), stderr.String(), c.Code, c.Stdout, c.Stderr)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,11 +27,29 @@ func init() {
 // adds where attributes and functions are defined (--no-location drops
 // it).
 func (ev *Evaluator) ToXML(v Value, strict, location bool) (string, error) {
-	w := &xmlWriter{ev: ev, strict: strict, location: location, drvsSeen: map[string]bool{}}
-	if err := w.document(v, syntax.NoPos); err != nil {
+	var b strings.Builder
+	err := ev.WriteXML(&b, v, strict, location)
+	if err != nil {
 		return "", err
 	}
-	return w.b.String(), nil
+	return b.String(), nil
+}
+
+// WriteXML writes v to out as ToXML does, as it goes: on an error, what
+// was written before it stays written, as with Nix.
+func (ev *Evaluator) WriteXML(out io.Writer, v Value, strict, location bool) error {
+	w := &xmlWriter{ev: ev, strict: strict, location: location, drvsSeen: map[string]bool{}, out: out}
+	err := w.document(v, syntax.NoPos)
+	if err != nil {
+		// Nix's writer closes the open elements as the error unwinds.
+		for len(w.openTags) > 0 {
+			w.close(w.openTags[len(w.openTags)-1])
+		}
+	}
+	if ferr := w.flush(); err == nil {
+		err = ferr
+	}
+	return err
 }
 
 type xmlWriter struct {
@@ -41,6 +60,18 @@ type xmlWriter struct {
 	depth    int
 	ctx      Context
 	drvsSeen map[string]bool
+	out      io.Writer // nil: all of it stays in b
+	openTags []string
+}
+
+// flush moves what b holds to out.
+func (w *xmlWriter) flush() error {
+	if w.out == nil || w.b.Len() == 0 {
+		return nil
+	}
+	_, err := io.WriteString(w.out, w.b.String())
+	w.b.Reset()
+	return err
 }
 
 // xmlAttr is one XML attribute; a tag's attributes are written sorted by
@@ -64,6 +95,9 @@ func (w *xmlWriter) indent() {
 }
 
 func (w *xmlWriter) tag(name string, attrs []xmlAttr) {
+	if w.out != nil && w.b.Len() > 64<<10 {
+		w.flush()
+	}
 	w.indent()
 	w.b.WriteString("<" + name)
 	sort.Slice(attrs, func(i, j int) bool { return attrs[i].name < attrs[j].name })
@@ -94,9 +128,11 @@ func (w *xmlWriter) open(name string, attrs ...xmlAttr) {
 	w.tag(name, attrs)
 	w.b.WriteString(">\n")
 	w.depth++
+	w.openTags = append(w.openTags, name)
 }
 
 func (w *xmlWriter) close(name string) {
+	w.openTags = w.openTags[:len(w.openTags)-1]
 	w.depth--
 	w.indent()
 	w.b.WriteString("</" + name + ">\n")
@@ -111,7 +147,7 @@ func (w *xmlWriter) empty(name string, attrs ...xmlAttr) {
 func (w *xmlWriter) posAttrs(pos syntax.Pos, attrs []xmlAttr) []xmlAttr {
 	p := w.ev.fs.Position(pos)
 	if p.File != nil && p.File.Kind == syntax.OriginPath {
-		attrs = append(attrs, xmlAttr{"path", p.File.Name})
+		attrs = append(attrs, xmlAttr{"path", posFileName(p.File)})
 	}
 	return append(attrs, xmlAttr{"line", strconv.Itoa(p.Line)}, xmlAttr{"column", strconv.Itoa(p.Column)})
 }

@@ -695,7 +695,7 @@ func (ev *Evaluator) posValue(p syntax.Pos) Value {
 		return Null{}
 	}
 	return NewAttrs([]Attr{
-		{Name: symFile, Value: Str(pos.File.Name)},
+		{Name: symFile, Value: Str(posFileName(pos.File))},
 		{Name: symLine, Value: Int(pos.Line)},
 		{Name: symColumn, Value: Int(pos.Column)},
 	})

@@ -12,6 +12,16 @@ import (
 // `derivation` wrapper (derivation.nix); positions in it print so.
 const DerivationInternalFile = "«nix-internal»/derivation-internal.nix"
 
+// posFileName is the file a position value names (unsafeGetAttrPos,
+// __curPos, XML): Nix's built-in files give their path inside their own
+// filesystem, "/derivation-internal.nix" or "/fetchurl.nix".
+func posFileName(f *syntax.File) string {
+	if rest, ok := strings.CutPrefix(f.Name, "«nix-internal»"); ok {
+		return rest
+	}
+	return pathString(Path(f.Name))
+}
+
 // inDerivationInternal reports whether p is in the derivation wrapper,
 // whose attribute selections Nix leaves out of traces.
 func (ev *Evaluator) inDerivationInternal(p syntax.Pos) bool {
