@@ -108,6 +108,26 @@ func isUnreserved(c byte) bool {
 
 func isSubDelim(c byte) bool { return strings.IndexByte("!$&'()*+,;=", c) >= 0 }
 
+// isQuery reports whether q is a query as Boost.URL reads one: RFC 3986's
+// pchars, '/' and '?', and also '[' and ']',
+// with every '%' starting two hex digits.
+func isQuery(q string) bool {
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(q) || !isHex(q[i+1]) || !isHex(q[i+2]) {
+				return false
+			}
+			i += 2
+		case isUnreserved(c), isSubDelim(c), strings.IndexByte(":@/?[]", c) >= 0: // Boost.URL takes brackets too
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func percentEncode(s, keep string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -206,7 +226,7 @@ func (fp *flakeParser) parseURL(s string, lenient bool) (*parsedURL, error) {
 	invalid := func() (*parsedURL, error) { return nil, badURL("'%s' is not a valid URL: %s", s, "leftover") }
 	rest, fragment, hasFrag := strings.Cut(fixed, "#")
 	rest, query, hasQuery := strings.Cut(rest, "?")
-	if hasFrag && !validURLPart(fragment, ":@/?") || hasQuery && !validURLPart(query, ":@/?") {
+	if hasFrag && !validURLPart(fragment, ":@/?") || hasQuery && !isQuery(query) {
 		return invalid()
 	}
 	i := 0
@@ -336,7 +356,12 @@ func (fp *flakeParser) decodeQuery(q string) (map[string]string, error) {
 	if q == "" {
 		return out, nil
 	}
+	orig := q
 	q = percentEncodeSet(q, " \"")
+	if !isQuery(q) {
+		// What the URL grammar cannot read to the end, as Boost.URL says.
+		return nil, badURL("invalid URI query '%s': leftover", orig)
+	}
 	for _, p := range strings.Split(q, "&") {
 		k, v, ok := strings.Cut(p, "=")
 		if !ok {

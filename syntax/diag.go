@@ -71,6 +71,9 @@ func writeCodeLines(b *strings.Builder, pos Position) bool {
 // Nix lays out a diagnostic.
 func IndentMessage(prefix, s string) string {
 	s = strings.TrimRight(s, " \t\n\r")
+	if s == "" {
+		return "" // Nix prints no prefix for a blank message
+	}
 	pad := strings.Repeat(" ", len(prefix))
 	var b strings.Builder
 	for i, line := range strings.Split(s, "\n") {

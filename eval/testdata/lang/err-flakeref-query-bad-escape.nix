@@ -1,0 +1,1 @@
+builtins.parseFlakeRef "github:a/b?ref=x&%zz"

@@ -1,0 +1,1 @@
+builtins.parseFlakeRef "path:/x?a=[1]"
