@@ -18,7 +18,7 @@ func TestSweepsMatchNix(t *testing.T) {
 	for _, sweep := range []struct {
 		name string
 		min  int
-	}{{"builtins", 5000}, {"operators", 2780}, {"traces", 2780}, {"output", 340}, {"strings", 750}} {
+	}{{"builtins", 5000}, {"operators", 2780}, {"traces", 2780}, {"output", 340}, {"strings", 750}, {"flakerefs", 900}} {
 		t.Run(sweep.name, func(t *testing.T) { checkSweep(t, "testdata/sweeps/"+sweep.name+".json.gz", sweep.min) })
 	}
 }

@@ -164,8 +164,12 @@ func percentDecode(s string) (string, error) {
 			b.WriteByte(s[i])
 			continue
 		}
-		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-			return "", badURL("invalid URI parameter '%s': %s", s, "bad hex digit")
+		// Boost.URL's words for the two ways an escape can be wrong.
+		if i+2 >= len(s) {
+			return "", badURL("invalid URI parameter '%s': %s", s, "incomplete pct-encoding")
+		}
+		if !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return "", badURL("invalid URI parameter '%s': %s", s, "bad hexdig in pct-encoding")
 		}
 		v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
 		b.WriteByte(byte(v))
@@ -226,7 +230,8 @@ func (fp *flakeParser) parseURL(s string, lenient bool) (*parsedURL, error) {
 	invalid := func() (*parsedURL, error) { return nil, badURL("'%s' is not a valid URL: %s", s, "leftover") }
 	rest, fragment, hasFrag := strings.Cut(fixed, "#")
 	rest, query, hasQuery := strings.Cut(rest, "?")
-	if hasFrag && !validURLPart(fragment, ":@/?") || hasQuery && !isQuery(query) {
+	// Boost.URL lets a fragment hold further '#'s.
+	if hasFrag && !validURLPart(fragment, ":@/?#") || hasQuery && !isQuery(query) {
 		return invalid()
 	}
 	i := 0
