@@ -7,9 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cairn-nix/cairn/build"
 	"github.com/cairn-nix/cairn/eval"
 	"github.com/cairn-nix/cairn/evalstore"
 	"github.com/cairn-nix/cairn/store"
+	"github.com/cairn-nix/cairn/storepath"
 	"github.com/cairn-nix/cairn/syntax"
 )
 
@@ -134,16 +136,95 @@ func (a *evalArgs) newEvaluator(env *Env) (*eval.Evaluator, error) {
 			s.NixPath = append(s.NixPath, defaultNixPath()...)
 		}
 	}
-	if !a.readWrite || a.storeURI() == "dummy" {
-		// Nix's read-only mode, or its dummy store, which holds nothing:
-		// store paths are computed, never written.
+	if a.storeURI() == "dummy" {
+		// Nix's dummy store holds nothing: paths are only computed.
 		return evalstore.New(s, evalstore.Options{ReadOnly: true})
+	}
+	if !a.readWrite {
+		// Nix's read-only mode: store paths are computed, never written,
+		// but what the store holds is valid (an import from a derivation
+		// built before works) when there is a store to read.
+		opts := evalstore.Options{ReadOnly: true, NoIFD: !es.AllowIFD, TraceIFD: es.TraceIFD}
+		if st := a.openStoreReadOnly(env); st != nil {
+			opts.Store = st
+			opts.Build = func(outs []evalstore.Output) ([]storepath.StorePath, error) { return builtOutputs(st, outs) }
+		}
+		return evalstore.New(s, opts)
 	}
 	st, err := a.openStore(env)
 	if err != nil {
 		return nil, err
 	}
-	return evalstore.New(s, evalstore.Options{Store: st})
+	return evalstore.New(s, evalstore.Options{Store: st, NoIFD: !es.AllowIFD, TraceIFD: es.TraceIFD,
+		Build: func(outs []evalstore.Output) ([]storepath.StorePath, error) { return a.buildDuringEval(env, st, outs) }})
+}
+
+// openStoreReadOnly opens the store for reading, or returns nil when
+// there is none that can be read (read-only mode creates nothing).
+func (a *evalArgs) openStoreReadOnly(env *Env) *store.Local {
+	settings, err := a.set.load(env)
+	if err != nil {
+		return nil
+	}
+	c, err := store.ParseURI(settings.Store, settings)
+	if err != nil {
+		return nil
+	}
+	c.ReadOnly = true
+	st, err := store.OpenConfig(c)
+	if err != nil {
+		return nil
+	}
+	env.atExit(func() { st.Close() })
+	return st
+}
+
+// builtOutputs is building in read-only mode: outputs already valid are
+// used; anything else cannot be built, in Nix's words.
+func builtOutputs(st *store.Local, outs []evalstore.Output) ([]storepath.StorePath, error) {
+	paths := make([]storepath.StorePath, len(outs))
+	for i, out := range outs {
+		drv, err := st.ReadDerivation(out.Drv)
+		if err != nil {
+			return nil, err
+		}
+		o, ok := drv.Outputs[out.Name]
+		if !ok || o.Path.IsZero() {
+			return nil, fmt.Errorf("cannot build '%s^%s' in read-only mode", st.PrintPath(out.Drv), out.Name)
+		}
+		if valid, err := st.IsValid(o.Path); err != nil || !valid {
+			return nil, fmt.Errorf("cannot substitute path '%s' - no write access to the Nix store", st.PrintPath(o.Path))
+		}
+		paths[i] = o.Path
+	}
+	return paths, nil
+}
+
+// buildDuringEval builds the derivation outputs an evaluation reads
+// (import from derivation), with the command's build settings, and
+// returns their paths.
+func (a *evalArgs) buildDuringEval(env *Env, st *store.Local, outs []evalstore.Output) ([]storepath.StorePath, error) {
+	bf := newBuildFlags(a.set)
+	o, err := bf.buildOptions(env, nil)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := o.Events.(interface{ stop() }); ok {
+		defer p.stop()
+	}
+	targets := make([]build.Target, len(outs))
+	for i, out := range outs {
+		targets[i] = build.Target{Drv: out.Drv, Outputs: []string{out.Name}}
+	}
+	res, err := build.New(st, o).Realise(targets)
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]storepath.StorePath, len(outs))
+	for i, out := range outs {
+		paths[i] = res[i][out.Name]
+	}
+	return paths, nil
 }
 
 // defaultNixPath is what Nix adds to the search path after nix-path:
@@ -193,7 +274,12 @@ func (a *evalArgs) openStore(env *Env) (*store.Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(settings)
+	st, err := store.Open(settings)
+	if err != nil {
+		return nil, err
+	}
+	env.atExit(func() { st.Close() })
+	return st, nil
 }
 
 // autoArgs evaluates --arg and --argstr into a set.

@@ -14,7 +14,12 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	// Prog is the command's name as Nix shows it in "Try 'PROG --help'".
 	Prog string
+	// closers run when the command ends (stores opened along the way).
+	closers []func()
 }
+
+// atExit runs f when the command ends.
+func (env *Env) atExit(f func()) { env.closers = append(env.closers, f) }
 
 // Main runs the command named by args[0] and returns its exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -26,6 +31,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer startProfiles()()
 	name := filepath.Base(args[0])
 	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Prog: name}
+	defer func() {
+		for i := len(env.closers) - 1; i >= 0; i-- {
+			env.closers[i]()
+		}
+	}()
 	switch name {
 	case "nix-instantiate":
 		return runInstantiate(env, args[1:])

@@ -31,8 +31,10 @@ func TestSettingsMatchNix(t *testing.T) {
 			}
 			conf := t.TempDir()
 			nixConf := "build-users-group =\n"
+			// NIX_REMOTE=dummy://: nothing in this machine's store counts
+			// (real Nix's store held none of the paths the cases make).
 			env := map[string]string{"HOME": "/fake-home", "TERM": "dumb", "NO_COLOR": "1",
-				"NIX_CONF_DIR": conf, "NIX_USER_CONF_FILES": ""}
+				"NIX_CONF_DIR": conf, "NIX_USER_CONF_FILES": "", "NIX_REMOTE": "dummy://"}
 			var args []string
 			for _, line := range strings.Split(strings.TrimSuffix(string(spec), "\n"), "\n") {
 				line = strings.ReplaceAll(line, "@DIR@", data)

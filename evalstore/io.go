@@ -37,6 +37,20 @@ type Options struct {
 	// ReadOnly computes store paths without adding anything, as Nix's
 	// read-only mode (nix-instantiate --eval) does.
 	ReadOnly bool
+	// Build builds derivation outputs evaluation needs to read (import
+	// from derivation) and returns their store paths, in order. Nil: such
+	// an evaluation fails.
+	Build func(outputs []Output) ([]storepath.StorePath, error)
+	// NoIFD is allow-import-from-derivation = false: building during
+	// evaluation is an error. TraceIFD (trace-import-from-derivation)
+	// warns about each such build.
+	NoIFD, TraceIFD bool
+}
+
+// Output is one output of a derivation.
+type Output struct {
+	Drv  storepath.StorePath
+	Name string
 }
 
 // IO is the evaluator's access to files and the store: files are read
@@ -46,6 +60,9 @@ type IO struct {
 	dir      storepath.Dir
 	store    Store
 	readOnly bool
+	build    func([]Output) ([]storepath.StorePath, error)
+	noIFD    bool
+	traceIFD bool
 
 	// drvs are derivations instantiated in this evaluation whose hash
 	// modulo could not be memoized in hasher (which read-only mode cannot
@@ -65,6 +82,7 @@ func NewIO(dir string, opts Options) (*IO, error) {
 		return nil, fmt.Errorf("store directory '%s': %w", dir, err)
 	}
 	g := &IO{dir: d, store: opts.Store, readOnly: opts.ReadOnly || opts.Store == nil,
+		build: opts.Build, noIFD: opts.NoIFD, traceIFD: opts.TraceIFD,
 		drvs: map[storepath.StorePath]*derivation.Derivation{}}
 	g.hasher = &derivation.Hasher{Dir: d, Read: g.readDerivation}
 	return g, nil
@@ -137,15 +155,36 @@ func (g *IO) isValid(p storepath.StorePath) bool {
 
 // The file system side of eval.IO.
 
-func (*IO) ReadFile(path string) ([]byte, error) { return os.ReadFile(path) }
+func (g *IO) ReadFile(path string) ([]byte, error) { return os.ReadFile(g.onDisk(path)) }
 
-func (*IO) ReadDir(path string) (map[string]string, error) {
-	return eval.DefaultIO{}.ReadDir(path)
+func (g *IO) ReadDir(path string) (map[string]string, error) {
+	return eval.DefaultIO{}.ReadDir(g.onDisk(path))
 }
 
-func (*IO) Lstat(path string) (string, error) { return eval.DefaultIO{}.Lstat(path) }
+func (g *IO) Lstat(path string) (string, error) { return eval.DefaultIO{}.Lstat(g.onDisk(path)) }
 
-func (*IO) Readlink(path string) (string, error) { return os.Readlink(path) }
+func (g *IO) Readlink(path string) (string, error) { return os.Readlink(g.onDisk(path)) }
+
+// realPather is a store kept outside its logical directory (a chroot
+// store such as local?root=DIR); store.Local is one.
+type realPather interface {
+	RealPath(p storepath.StorePath) string
+}
+
+// onDisk is where path is on this machine: inside a store kept outside
+// its logical directory, its real place; anything else as it is. Nix
+// mounts such a store at its logical place the same way.
+func (g *IO) onDisk(path string) string {
+	rp, ok := g.store.(realPather)
+	if !ok {
+		return path
+	}
+	sp, rest, err := g.dir.SplitPath(path)
+	if err != nil {
+		return path
+	}
+	return rp.RealPath(sp) + rest
+}
 
 // CopyToStore adds a source path to the store as `"${./path}"` does:
 // the NAR of the path (a final symlink stays a symlink), hashed with
@@ -162,11 +201,12 @@ func (g *IO) CopyToStore(ev *eval.Evaluator, path, name string) (string, error) 
 	return g.dir.Print(sp), nil
 }
 
-// RealiseContext checks that the store paths of a context are valid, as
-// Nix does before reading a path with a context. Derivation outputs
-// would have to be built, which Cairn cannot do yet.
+// RealiseContext makes what a context names available before a path
+// with that context is read, as Nix does: store paths must be valid, and
+// derivation outputs are built (import from derivation).
 func (g *IO) RealiseContext(ev *eval.Evaluator, ctx eval.Context) error {
 	var built []string
+	var outs []Output
 	for _, e := range eval.SortContextNixOrder(ctx) {
 		full := eval.ContextStorePath(e)
 		sp, err := g.dir.Parse(full)
@@ -174,14 +214,58 @@ func (g *IO) RealiseContext(ev *eval.Evaluator, ctx eval.Context) error {
 			base := strings.TrimPrefix(full, g.dir.Path()+"/")
 			return ev.Errorf(eval.EvalErr, syntax.NoPos, "path '%s' is not valid", base)
 		}
-		if strings.HasPrefix(e, "!") {
+		if name, ok := strings.CutPrefix(e, "!"); ok {
 			built = append(built, e)
+			name, _, _ = strings.Cut(name, "!")
+			outs = append(outs, Output{Drv: sp, Name: name})
 		}
 	}
-	if len(built) > 0 {
-		return ev.Errorf(eval.EvalErr, syntax.NoPos, "cannot build '%s' during evaluation: building derivations is not implemented in Cairn yet", eval.DisplayContextElem(built[0]))
+	if len(built) == 0 {
+		return nil
+	}
+	first := eval.DisplayContextElem(built[0])
+	switch {
+	case g.noIFD:
+		return ev.Errorf(eval.EvalErr, syntax.NoPos, "cannot build '%s' during evaluation because the option 'allow-import-from-derivation' is disabled", first)
+	case g.build == nil:
+		return ev.Errorf(eval.EvalErr, syntax.NoPos, "cannot build '%s' during evaluation: this evaluator has no builder", first)
+	}
+	if g.traceIFD {
+		warn(ev, "built '%s' during evaluation due to an import from derivation", first)
+	}
+	paths, err := g.build(outs)
+	if err != nil {
+		if e, ok := err.(*eval.Error); ok {
+			return e
+		}
+		return ev.Errorf(eval.EvalErr, syntax.NoPos, "%s", strings.TrimPrefix(err.Error(), "error: "))
+	}
+	// Restricted evaluation may read what it built, with its closure.
+	if ev.Restricted() {
+		for _, p := range paths {
+			g.allowClosure(ev, p)
+		}
 	}
 	return nil
+}
+
+// allowClosure lets restricted evaluation read p and what it refers to.
+func (g *IO) allowClosure(ev *eval.Evaluator, p storepath.StorePath) {
+	seen := map[storepath.StorePath]bool{}
+	todo := []storepath.StorePath{p}
+	for len(todo) > 0 {
+		q := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[q] {
+			continue
+		}
+		seen[q] = true
+		ev.AllowPath(g.dir.Print(q))
+		if g.store != nil {
+			refs, _ := g.store.References(q)
+			todo = append(todo, refs...)
+		}
+	}
 }
 
 // FileContext gives a file read from the store the references of its

@@ -65,8 +65,9 @@ type EvalSettings struct {
 	AllowedURIs []string
 	ShowTrace   bool
 	AbortOnWarn bool
-	// AllowIFD is allow-import-from-derivation (default true).
-	AllowIFD     bool
+	// AllowIFD is allow-import-from-derivation (default true);
+	// TraceIFD is trace-import-from-derivation.
+	AllowIFD, TraceIFD bool
 	MaxCallDepth int
 	// System is the system setting; EvalSystem (eval-system), when set,
 	// is what builtins.currentSystem says instead.
@@ -239,6 +240,8 @@ func (s *Settings) Set(name, value string) error {
 		e.AbortOnWarn, err = parseBool()
 	case "allow-import-from-derivation":
 		e.AllowIFD, err = parseBool()
+	case "trace-import-from-derivation":
+		e.TraceIFD, err = parseBool()
 	case "max-call-depth":
 		e.MaxCallDepth, err = parseUint()
 	case "system":
