@@ -68,7 +68,7 @@ type EvalSettings struct {
 	// AllowIFD is allow-import-from-derivation (default true);
 	// TraceIFD is trace-import-from-derivation.
 	AllowIFD, TraceIFD bool
-	MaxCallDepth int
+	MaxCallDepth       int
 	// System is the system setting; EvalSystem (eval-system), when set,
 	// is what builtins.currentSystem says instead.
 	System, EvalSystem string
