@@ -179,7 +179,7 @@ func (ev *Evaluator) bindLambda(l *syntax.Lambda, cenv *Env, arg Value, pos synt
 				if l.Name != syntax.NoSymbol {
 					name = l.Name.String()
 				}
-				return nil, ev.Errorf(TypeErr, l.P, "function '%s' called without required argument '%s'", name, f.Name).AddTrace(pos, "from call site")
+				return nil, ev.Errorf(TypeErr, l.P, "function '%s' called without required argument '%s'", name, syntax.PrintIdentifier(f.Name.String())).AddTrace(pos, "from call site")
 			}
 			d++
 		}
@@ -194,7 +194,7 @@ func (ev *Evaluator) bindLambda(l *syntax.Lambda, cenv *Env, arg Value, pos synt
 					for _, f := range l.Formals.Items {
 						names = append(names, f.Name.String())
 					}
-					e := ev.Errorf(TypeErr, l.P, "function '%s' called with unexpected argument '%s'", name, at.Name)
+					e := ev.Errorf(TypeErr, l.P, "function '%s' called with unexpected argument '%s'", name, syntax.PrintIdentifier(at.Name.String()))
 					e.Suggestions = suggestions(names, at.Name.String())
 					return nil, e.AddTrace(pos, "from call site")
 				}

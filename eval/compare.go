@@ -218,9 +218,9 @@ func (ev *Evaluator) assertEq(a, b Value, pos syntax.Pos, ctx string, byRef bool
 			i, j := x.All()[k], y.All()[k]
 			if i.Name != j.Name {
 				if _, ok := y.Get(i.Name); !ok {
-					return ev.assertionError("attribute name '%s' is contained in '%s', but not in '%s'", i.Name, pa, pb)
+					return ev.assertionError("attribute name '%s' is contained in '%s', but not in '%s'", syntax.PrintIdentifier(i.Name.String()), pa, pb)
 				}
-				return ev.assertionError("attribute name '%s' is missing in '%s', but is contained in '%s'", j.Name, pa, pb)
+				return ev.assertionError("attribute name '%s' is missing in '%s', but is contained in '%s'", syntax.PrintIdentifier(j.Name.String()), pa, pb)
 			}
 			if err := ev.assertEq(i.Value, j.Value, pos, ctx, true); err != nil {
 				e := asError(ev, err)
@@ -230,7 +230,7 @@ func (ev *Evaluator) assertEq(a, b Value, pos syntax.Pos, ctx string, byRef bool
 				if i.Pos.IsValid() {
 					e.AddTrace(i.Pos, "where left hand side is")
 				}
-				return e.AddTracef(pos, "while comparing attribute '%s'", i.Name)
+				return e.AddTracef(pos, "while comparing attribute '%s'", syntax.PrintIdentifier(i.Name.String()))
 			}
 		}
 	case *Closure, *PrimOp, *PrimOpApp:
