@@ -111,22 +111,7 @@ func isSubDelim(c byte) bool { return strings.IndexByte("!$&'()*+,;=", c) >= 0 }
 // isQuery reports whether q is a query as Boost.URL reads one: RFC 3986's
 // pchars, '/' and '?', and also '[' and ']',
 // with every '%' starting two hex digits.
-func isQuery(q string) bool {
-	for i := 0; i < len(q); i++ {
-		c := q[i]
-		switch {
-		case c == '%':
-			if i+2 >= len(q) || !isHex(q[i+1]) || !isHex(q[i+2]) {
-				return false
-			}
-			i += 2
-		case isUnreserved(c), isSubDelim(c), strings.IndexByte(":@/?[]", c) >= 0: // Boost.URL takes brackets too
-		default:
-			return false
-		}
-	}
-	return true
-}
+func isQuery(q string) bool { return validURLPart(q, ":@/?[]") }
 
 func percentEncode(s, keep string) string {
 	var b strings.Builder
