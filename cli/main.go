@@ -104,6 +104,8 @@ func runCairn(env *Env, args []string) int {
 		return runCairnBuild(env, args[1:])
 	case "log":
 		return runLog(env, args[1:])
+	case "eval":
+		return runNixEval(env, args[1:])
 	}
 	if run, ok := storeCommands[args[0]]; ok {
 		return run(env, args[1:])

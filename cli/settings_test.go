@@ -13,9 +13,14 @@ import (
 // line with its nix.conf and environment; the format is described in
 // scripts/record-settings-goldens) and compares stdout, stderr and the
 // exit code with what real Nix gave.
-func TestSettingsMatchNix(t *testing.T) {
-	cases, _ := filepath.Glob("testdata/settings/*.case")
-	if len(cases) < 40 {
+func TestSettingsMatchNix(t *testing.T) { checkCommandLines(t, "settings", 40) }
+
+// TestNixEvalMatchesNix does the same for testdata/nix-eval: `nix eval`.
+func TestNixEvalMatchesNix(t *testing.T) { checkCommandLines(t, "nix-eval", 20) }
+
+func checkCommandLines(t *testing.T, dir string, min int) {
+	cases, _ := filepath.Glob("testdata/" + dir + "/*.case")
+	if len(cases) < min {
 		t.Fatalf("only %d cases", len(cases))
 	}
 	data, err := filepath.Abs("testdata/settings/files")
