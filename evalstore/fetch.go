@@ -178,6 +178,9 @@ func fetchTree(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, isFetchGit bo
 			return nil, err
 		}
 		if isFetchGit {
+			if isLocalGitURL(url) {
+				return fetchGitLocal(ev, map[string]any{"url": url})
+			}
 			return nil, notFetching(ev, "fetching Git repository '"+url+"'")
 		}
 		if !ev.Settings.Features["flakes"] {
@@ -237,7 +240,13 @@ func fetchTree(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, isFetchGit bo
 	switch typ {
 	case "path":
 		return fetchPath(ev, attrs)
-	case "git", "github", "gitlab", "sourcehut", "hg", "tarball", "file", "indirect", "mercurial":
+	case "git":
+		if url, _ := attrs["url"].(string); isLocalGitURL(url) && isFetchGit {
+			delete(attrs, "type")
+			return fetchGitLocal(ev, attrs)
+		}
+		return nil, notFetching(ev, "fetching input of type 'git'")
+	case "github", "gitlab", "sourcehut", "hg", "tarball", "file", "indirect", "mercurial":
 		return nil, notFetching(ev, "fetching input of type '"+typ+"'")
 	}
 	js, _ := json.Marshal(attrs) // keys sorted, as Nix prints them

@@ -11,6 +11,9 @@ import (
 	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
 	"github.com/cairn-nix/cairn/syntax"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"io/fs"
+	"syscall"
 )
 
 // Store is what evaluation needs from a Nix store; the local store
@@ -73,6 +76,11 @@ type IO struct {
 	scratch []*drvScratch // free for derivationStrict to reuse
 
 	importedDrvFn eval.Value // the evaluated imported-drv-to-derivation.nix
+
+	// mounts are fetched trees that read-only mode did not add to the
+	// store, readable at their store paths all the same (Nix mounts
+	// fetched inputs the same way).
+	mounts map[storepath.StorePath]*gitTreeNode
 }
 
 // NewIO returns an IO for the store directory dir.
@@ -146,6 +154,9 @@ func (g *IO) readDerivation(p storepath.StorePath) (*derivation.Derivation, erro
 }
 
 func (g *IO) isValid(p storepath.StorePath) bool {
+	if _, ok := g.mounts[p]; ok {
+		return true
+	}
 	if g.store == nil {
 		return false
 	}
@@ -155,15 +166,86 @@ func (g *IO) isValid(p storepath.StorePath) bool {
 
 // The file system side of eval.IO.
 
-func (g *IO) ReadFile(path string) ([]byte, error) { return os.ReadFile(g.onDisk(path)) }
+func (g *IO) ReadFile(path string) ([]byte, error) {
+	if n, ok, err := g.mounted(path); ok {
+		if err == nil && n.mode == filemode.Dir {
+			err = syscall.EISDIR
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		}
+		return n.data, nil
+	}
+	return os.ReadFile(g.onDisk(path))
+}
 
 func (g *IO) ReadDir(path string) (map[string]string, error) {
+	if n, ok, err := g.mounted(path); ok {
+		if err == nil && n.mode != filemode.Dir {
+			err = syscall.ENOTDIR
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		}
+		out := make(map[string]string, len(n.children))
+		for name, c := range n.children {
+			out[name] = c.typeName()
+		}
+		return out, nil
+	}
 	return eval.DefaultIO{}.ReadDir(g.onDisk(path))
 }
 
-func (g *IO) Lstat(path string) (string, error) { return eval.DefaultIO{}.Lstat(g.onDisk(path)) }
+func (g *IO) Lstat(path string) (string, error) {
+	if n, ok, err := g.mounted(path); ok {
+		if err != nil {
+			return "", &fs.PathError{Op: "lstat", Path: path, Err: err}
+		}
+		return n.typeName(), nil
+	}
+	return eval.DefaultIO{}.Lstat(g.onDisk(path))
+}
 
-func (g *IO) Readlink(path string) (string, error) { return os.Readlink(g.onDisk(path)) }
+func (g *IO) Readlink(path string) (string, error) {
+	if n, ok, err := g.mounted(path); ok {
+		if err == nil && n.mode != filemode.Symlink {
+			err = syscall.EINVAL
+		}
+		if err != nil {
+			return "", &fs.PathError{Op: "readlink", Path: path, Err: err}
+		}
+		return string(n.data), nil
+	}
+	return os.Readlink(g.onDisk(path))
+}
+
+// mounted finds path in a mounted tree: ok tells whether path is inside
+// one, err is ENOENT (or ENOTDIR) when the tree has nothing there.
+func (g *IO) mounted(path string) (n *gitTreeNode, ok bool, err error) {
+	if len(g.mounts) == 0 {
+		return nil, false, nil
+	}
+	sp, rest, perr := g.dir.SplitPath(path)
+	if perr != nil {
+		return nil, false, nil
+	}
+	n, ok = g.mounts[sp]
+	if !ok {
+		return nil, false, nil
+	}
+	for _, c := range strings.Split(rest, "/") {
+		if c == "" {
+			continue
+		}
+		if n.mode != filemode.Dir {
+			return nil, true, syscall.ENOTDIR
+		}
+		if n = n.children[c]; n == nil {
+			return nil, true, syscall.ENOENT
+		}
+	}
+	return n, true, nil
+}
 
 // realPather is a store kept outside its logical directory (a chroot
 // store such as local?root=DIR); store.Local is one.

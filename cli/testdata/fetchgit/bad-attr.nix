@@ -1,0 +1,1 @@
+builtins.fetchGit { url = ./clean; bogus = 1; }

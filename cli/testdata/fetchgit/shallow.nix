@@ -1,0 +1,1 @@
+builtins.fetchGit { url = ./shallow; shallow = true; }
