@@ -4,7 +4,10 @@
 // store path of a source path, and it registers the builtins that need a
 // store: path, filterSource, toFile, storePath, placeholder,
 // derivationStrict and derivation (Nix's derivation.nix wrapper), and the
-// fetchers, which fail without network access.
+// fetchers: local paths and local Git repositories (fetchgit.go, read
+// with go-git) are fetched; anything needing the network is refused.
+// Reading a path whose context names derivation outputs builds them
+// through Options.Build (import from derivation).
 //
 // Paths and .drv files are computed exactly as Nix computes them, with
 // the nar, storepath and derivation packages. In read-only mode
