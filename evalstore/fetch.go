@@ -179,7 +179,7 @@ func fetchTree(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, isFetchGit bo
 		}
 		if isFetchGit {
 			if isLocalGitURL(url) {
-				return fetchGitLocal(ev, map[string]any{"url": url})
+				return fetchGitLocal(ev, map[string]any{"url": url}, viaFetchGit)
 			}
 			return nil, notFetching(ev, "fetching Git repository '"+url+"'")
 		}
@@ -241,9 +241,13 @@ func fetchTree(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, isFetchGit bo
 	case "path":
 		return fetchPath(ev, attrs)
 	case "git":
-		if url, _ := attrs["url"].(string); isLocalGitURL(url) && isFetchGit {
+		if url, _ := attrs["url"].(string); isLocalGitURL(url) {
 			delete(attrs, "type")
-			return fetchGitLocal(ev, attrs)
+			via := viaFetchTreeAttrs
+			if isFetchGit {
+				via = viaFetchGit
+			}
+			return fetchGitLocal(ev, attrs, via)
 		}
 		return nil, notFetching(ev, "fetching input of type 'git'")
 	case "github", "gitlab", "sourcehut", "hg", "tarball", "file", "indirect", "mercurial":
@@ -263,6 +267,23 @@ func fetchURLInput(ev *eval.Evaluator, url string) (eval.Value, error) {
 			p = p[:i]
 		}
 		return fetchPath(ev, map[string]any{"type": "path", "path": strings.TrimPrefix(p, "//")})
+	case "git+file":
+		// A local Git repository, its parameters in the query.
+		u, query, _ := strings.Cut(rest, "?")
+		attrs := map[string]any{"url": "file:" + u}
+		for _, kv := range strings.Split(query, "&") {
+			k, v, ok := strings.Cut(kv, "=")
+			switch {
+			case !ok || k == "":
+			case v == "1" && (k == "shallow" || k == "submodules" || k == "allRefs" || k == "lfs"):
+				attrs[k] = true
+			case v == "0":
+				attrs[k] = false
+			default:
+				attrs[k] = v
+			}
+		}
+		return fetchGitLocal(ev, attrs, viaFetchTreeURL)
 	case "file", "tarball+file", "file+file":
 		p := strings.TrimPrefix(rest, "//")
 		if !strings.HasPrefix(p, "/") {

@@ -108,9 +108,19 @@ func (n *gitTreeNode) writeNAR(nw *nar.Writer, path string) error {
 	return err
 }
 
+// gitFetcher says which builtin fetches: fetchGit, or fetchTree given
+// attributes or a URL. Their results differ in small ways (see below).
+type gitFetcher int
+
+const (
+	viaFetchGit gitFetcher = iota
+	viaFetchTreeAttrs
+	viaFetchTreeURL
+)
+
 // fetchGitLocal fetches the local repository url names (attrs are the
-// fetchGit arguments).
-func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any) (eval.Value, error) {
+// fetchGit or fetchTree arguments).
+func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (eval.Value, error) {
 	g := ioOf(ev)
 	for name := range attrs {
 		if !gitAttrs[name] {
@@ -122,7 +132,14 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any) (eval.Value, error)
 	fileURL := "file://" + dir
 	// The input as Nix shows it: its URL with the attributes that shape
 	// the fetch as parameters, sorted.
-	params := []string{"exportIgnore=1"}
+	// fetchTree given attributes is shallow unless told otherwise.
+	if _, given := attrs["shallow"]; !given && via == viaFetchTreeAttrs {
+		attrs["shallow"] = true
+	}
+	var params []string
+	if via == viaFetchGit {
+		params = append(params, "exportIgnore=1")
+	}
 	for _, k := range []string{"allRefs", "lfs", "ref", "rev", "shallow", "submodules"} {
 		switch v := attrs[k].(type) {
 		case string:
@@ -134,7 +151,10 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any) (eval.Value, error)
 		}
 	}
 	sort.Strings(params)
-	input := "git+" + fileURL + "?" + strings.Join(params, "&")
+	input := "git+" + fileURL
+	if len(params) > 0 {
+		input += "?" + strings.Join(params, "&")
+	}
 	failed := func(format string, args ...any) error {
 		return ev.Errorf(eval.EvalErr, syntax.NoPos, format, args...).
 			AddTracef(syntax.NoPos, "while fetching the input '%s'", input)
@@ -246,6 +266,9 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any) (eval.Value, error)
 	}
 	b.Set("lastModified", eval.Int(modified))
 	b.Set("lastModifiedDate", eval.Str(time.Unix(modified, 0).UTC().Format("20060102150405")))
+	// A shallow fetch does not count the history (it may not be there):
+	// fetchGit says 0, fetchTree leaves revCount out.
+	shallow, _ := attrs["shallow"].(bool)
 	zero := strings.Repeat("0", 40)
 	switch {
 	case dirty:
@@ -255,21 +278,24 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any) (eval.Value, error)
 		}
 		b.Set("dirtyRev", eval.Str(headRev+"-dirty"))
 		b.Set("dirtyShortRev", eval.Str(headRev[:7]+"-dirty"))
-		b.Set("rev", eval.Str(zero))
-		b.Set("shortRev", eval.Str(zero[:7]))
-		b.Set("revCount", eval.Int(0))
-	case commit != nil:
-		// A shallow fetch does not count the history (it may not be
-		// there); Nix says 0.
-		var n int64
-		if shallow, _ := attrs["shallow"].(bool); !shallow {
-			if n, err = revCount(repo, commit.Hash); err != nil {
-				return nil, failed("counting the commits of '%s': %v", dir, err)
-			}
+		if via == viaFetchGit {
+			b.Set("rev", eval.Str(zero))
+			b.Set("shortRev", eval.Str(zero[:7]))
+			b.Set("revCount", eval.Int(0))
 		}
+	case commit != nil:
 		b.Set("rev", eval.Str(commit.Hash.String()))
 		b.Set("shortRev", eval.Str(commit.Hash.String()[:7]))
-		b.Set("revCount", eval.Int(n))
+		switch {
+		case !shallow:
+			n, err := revCount(repo, commit.Hash)
+			if err != nil {
+				return nil, failed("counting the commits of '%s': %v", dir, err)
+			}
+			b.Set("revCount", eval.Int(n))
+		case via == viaFetchGit:
+			b.Set("revCount", eval.Int(0))
+		}
 	default: // a repository without commits
 		b.Set("rev", eval.Str(zero))
 		b.Set("shortRev", eval.Str(zero[:7]))

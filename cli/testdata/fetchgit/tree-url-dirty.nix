@@ -1,0 +1,1 @@
+builtins.fetchTree ("git+file://" + toString ./dirty)
