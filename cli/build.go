@@ -29,7 +29,7 @@ func (f *buildFlags) parse(args []string, i int) (int, error) {
 	switch a := args[i]; a {
 	case "--log-format":
 		if i+1 >= len(args) {
-			return 0, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+			return 0, missingArg(a, 1, 0)
 		}
 		f.logFormat = args[i+1]
 		return 2, nil

@@ -43,7 +43,7 @@ func newEvalArgs() evalArgs {
 func (a *evalArgs) parse(args []string, i int) (int, error) {
 	need := func(n int) error {
 		if i+n >= len(args) {
-			return &usageError{fmt.Sprintf("flag '%s' requires %d argument(s)", args[i], n)}
+			return missingArg(args[i], n, len(args)-i-1)
 		}
 		return nil
 	}

@@ -75,7 +75,7 @@ func parseInstantiateFlags(args []string) (*instantiateFlags, error) {
 			f.findFile = true
 		case "-A", "--attr":
 			if i+1 >= len(args) {
-				return nil, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+				return nil, missingLegacyArg(a)
 			}
 			i++
 			f.attrPaths = append(f.attrPaths, args[i])
@@ -83,7 +83,7 @@ func parseInstantiateFlags(args []string) (*instantiateFlags, error) {
 			f.readStdin = true
 		case "--add-root":
 			if i+1 >= len(args) {
-				return nil, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+				return nil, missingLegacyArg(a)
 			}
 			i++
 			f.addRoot = args[i]

@@ -112,3 +112,15 @@ func runCairn(env *Env, args []string) int {
 	}
 	return notYet(env, "cairn "+args[0])
 }
+
+// missingArg is Nix's error for a flag given too few arguments: have of
+// the n it needs.
+func missingArg(flag string, n, have int) error {
+	return &usageError{fmt.Sprintf("flag '%s' requires %d argument(s), but only %d were given", flag, n, have)}
+}
+
+// missingLegacyArg is the same error for the flags of the nix-* commands'
+// own parsers (-A, -o, --add-root, ...).
+func missingLegacyArg(flag string) error {
+	return &usageError{fmt.Sprintf("'%s' requires an argument", flag)}
+}

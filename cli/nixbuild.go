@@ -42,7 +42,7 @@ func parseNixBuildFlags(args []string, modern bool) (*nixBuildFlags, error) {
 		}
 		if modern && (a == "-f" || a == "--file") {
 			if i+1 >= len(args) {
-				return nil, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+				return nil, missingLegacyArg(a)
 			}
 			i++
 			f.files = append(f.files, args[i])
@@ -61,7 +61,7 @@ func parseNixBuildFlags(args []string, modern bool) (*nixBuildFlags, error) {
 		switch a {
 		case "-A", "--attr", "-o", "--out-link":
 			if i+1 >= len(args) {
-				return nil, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+				return nil, missingLegacyArg(a)
 			}
 			i++
 			if a == "-A" || a == "--attr" {

@@ -31,7 +31,7 @@ func parseNixEvalFlags(args []string) (*nixEvalFlags, error) {
 	args = expandShortFlags(args)
 	need := func(i int) error {
 		if i+1 >= len(args) {
-			return &usageError{fmt.Sprintf("flag '%s' requires 1 argument(s)", args[i])}
+			return missingArg(args[i], 1, 0)
 		}
 		return nil
 	}

@@ -102,7 +102,7 @@ func runNixHash(env *Env, args []string) int {
 			j.truncate = true
 		case "--type":
 			if i+1 >= len(args) {
-				return fail(env, &usageError{"flag '--type' requires 1 argument"})
+				return fail(env, missingLegacyArg("--type"))
 			}
 			i++
 			var err error
@@ -192,7 +192,7 @@ func runHashPath(env *Env, sub string, args []string) error {
 		a := args[i]
 		arg := func() (string, error) {
 			if i+1 >= len(args) {
-				return "", &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+				return "", missingArg(a, 1, 0)
 			}
 			i++
 			return args[i], nil
@@ -267,7 +267,7 @@ func runHashConvert(env *Env, args []string) error {
 		a := args[i]
 		if a == "--from" || a == "--to" || a == "--hash-algo" || a == "--algo" {
 			if i+1 >= len(args) {
-				return &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+				return missingArg(a, 1, 0)
 			}
 			i++
 			var err error
@@ -315,7 +315,7 @@ func runHashToBase(env *Env, sub string, args []string) error {
 		a := args[i]
 		if a == "--type" {
 			if i+1 >= len(args) {
-				return &usageError{"flag '--type' requires 1 argument"}
+				return missingLegacyArg("--type")
 			}
 			i++
 			var err error

@@ -40,7 +40,7 @@ func (o *storeOpts) parse(args []string, i int) (int, error) {
 		return 1, nil
 	case "--log-format":
 		if i+1 >= len(args) {
-			return 0, &usageError{fmt.Sprintf("flag '%s' requires 1 argument(s)", a)}
+			return 0, missingArg(a, 1, 0)
 		}
 		o.logging["log-format"] = args[i+1]
 		return 2, nil
@@ -136,7 +136,7 @@ func parseNixStore(args []string) (*nixStoreCmd, error) {
 		switch {
 		case a == "--add-root":
 			if i+1 >= len(args) {
-				return nil, &usageError{"flag '--add-root' requires 1 argument"}
+				return nil, missingLegacyArg("--add-root")
 			}
 			i++
 			c.gcRoot = args[i]
@@ -149,7 +149,7 @@ func parseNixStore(args []string) (*nixStoreCmd, error) {
 			c.flags = append(c.flags, a)
 			if a == "--max-freed" || a == "--max-links" || a == "--max-atime" {
 				if i+1 >= len(args) {
-					return nil, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+					return nil, missingLegacyArg(a)
 				}
 				i++
 				c.flags = append(c.flags, args[i])
@@ -609,7 +609,7 @@ func runCollectGarbage(env *Env, args []string) int {
 			removeOld = true
 		case "--delete-older-than", "--max-freed":
 			if i+1 >= len(args) {
-				return fail(env, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)})
+				return fail(env, missingLegacyArg(a))
 			}
 			i++
 			if a == "--max-freed" {

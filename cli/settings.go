@@ -35,7 +35,7 @@ func (s *settingFlags) parse(args []string, i int) (int, error) {
 	a := args[i]
 	need := func(n int) error {
 		if i+n >= len(args) {
-			return &usageError{fmt.Sprintf("flag '%s' requires %d argument(s)", a, n)}
+			return missingArg(a, n, len(args)-i-1)
 		}
 		return nil
 	}

@@ -88,7 +88,7 @@ func parseCmdArgs(args []string) (*cmdArgs, error) {
 		switch {
 		case valueFlags[a]:
 			if i+1 >= len(args) {
-				return nil, &usageError{fmt.Sprintf("flag '%s' requires 1 argument", a)}
+				return nil, missingArg(a, 1, 0)
 			}
 			i++
 			c.values[a] = args[i]
