@@ -1,7 +1,6 @@
 package evalstore
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +16,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/cairn-nix/cairn/eval"
-	"github.com/cairn-nix/cairn/nar"
 	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
 	"github.com/cairn-nix/cairn/syntax"
@@ -41,71 +39,6 @@ var gitAttrs = map[string]bool{
 // isLocalGitURL reports whether a fetchGit URL names a repository here.
 func isLocalGitURL(url string) bool {
 	return strings.HasPrefix(url, "/") || strings.HasPrefix(url, "file://")
-}
-
-// gitTreeNode is a file system object read from Git: a file, an
-// executable, a symlink or a directory.
-type gitTreeNode struct {
-	mode     filemode.FileMode
-	data     []byte
-	children map[string]*gitTreeNode
-}
-
-func (n *gitTreeNode) child(name string) *gitTreeNode {
-	c, ok := n.children[name]
-	if !ok {
-		c = &gitTreeNode{mode: filemode.Dir, children: map[string]*gitTreeNode{}}
-		n.children[name] = c
-	}
-	return c
-}
-
-// add puts a file at the slash-separated path p.
-func (n *gitTreeNode) add(p string, mode filemode.FileMode, data []byte) {
-	parts := strings.Split(p, "/")
-	for _, d := range parts[:len(parts)-1] {
-		n = n.child(d)
-	}
-	n.children[parts[len(parts)-1]] = &gitTreeNode{mode: mode, data: data}
-}
-
-// typeName is the node's type as readDir says it.
-func (n *gitTreeNode) typeName() string {
-	switch n.mode {
-	case filemode.Dir:
-		return "directory"
-	case filemode.Symlink:
-		return "symlink"
-	}
-	return "regular"
-}
-
-// writeNAR writes the node as a NAR, entries in name order.
-func (n *gitTreeNode) writeNAR(nw *nar.Writer, path string) error {
-	switch n.mode {
-	case filemode.Dir:
-		if err := nw.WriteHeader(&nar.Header{Path: path, Type: nar.TypeDirectory}); err != nil {
-			return err
-		}
-		names := make([]string, 0, len(n.children))
-		for name := range n.children {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			if err := n.children[name].writeNAR(nw, strings.TrimSuffix(path, "/")+"/"+name); err != nil {
-				return err
-			}
-		}
-		return nil
-	case filemode.Symlink:
-		return nw.WriteHeader(&nar.Header{Path: path, Type: nar.TypeSymlink, LinkTarget: string(n.data)})
-	}
-	if err := nw.WriteHeader(&nar.Header{Path: path, Type: nar.TypeRegular, Executable: n.mode == filemode.Executable, Size: int64(len(n.data))}); err != nil {
-		return err
-	}
-	_, err := nw.Write(n.data)
-	return err
 }
 
 // gitFetcher says which builtin fetches: fetchGit, or fetchTree given
@@ -175,7 +108,7 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 	rev, _ := attrs["rev"].(string)
 	ref, _ := attrs["ref"].(string)
 
-	root := &gitTreeNode{mode: filemode.Dir, children: map[string]*gitTreeNode{}}
+	root := &memNode{mode: filemode.Dir, children: map[string]*memNode{}}
 	var commit *object.Commit
 	dirty := false
 	head, headErr := repo.Head()
@@ -220,15 +153,10 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 		}
 	}
 
-	var buf bytes.Buffer
-	nw := nar.NewWriter(&buf)
-	if err := root.writeNAR(nw, "/"); err != nil {
+	h, err := root.narHash()
+	if err != nil {
 		return nil, g.wrap(ev, err)
 	}
-	if err := nw.Close(); err != nil {
-		return nil, g.wrap(ev, err)
-	}
-	h := nixhash.Sum(nixhash.SHA256, buf.Bytes())
 	if want, _ := attrs["narHash"].(string); want != "" {
 		wh, err := nixhash.ParseAny(want, nixhash.SHA256)
 		if err == nil && wh != h {
@@ -239,19 +167,9 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 	if n, ok := attrs["name"].(string); ok {
 		name = n
 	}
-	sp, err := g.dir.MakeFixedOutputPath(name, storepath.NAR, h, storepath.References{})
+	sp, err := g.storeTree(name, root, storepath.NAR, h)
 	if err != nil {
 		return nil, g.wrap(ev, err)
-	}
-	if !g.readOnly && g.store != nil {
-		if _, err := g.store.AddDump(bytes.NewReader(buf.Bytes()), name, storepath.NAR, nixhash.SHA256, nil); err != nil {
-			return nil, g.wrap(ev, err)
-		}
-	} else {
-		if g.mounts == nil {
-			g.mounts = map[storepath.StorePath]*gitTreeNode{}
-		}
-		g.mounts[sp] = root
 	}
 	full := g.dir.Print(sp)
 	ev.AllowPath(full)
@@ -415,7 +333,7 @@ func readWorkFile(p string) (filemode.FileMode, []byte, error) {
 // readWorkTree reads the files the index tracks from the work tree, as
 // they are now; files deleted since are left out. Submodules are read the
 // same way from their own work trees when asked for.
-func readWorkTree(repo *git.Repository, dir string, root *gitTreeNode, submodules bool) error {
+func readWorkTree(repo *git.Repository, dir string, root *memNode, submodules bool) error {
 	idx, err := repo.Storer.Index()
 	if err != nil {
 		return err
@@ -423,7 +341,7 @@ func readWorkTree(repo *git.Repository, dir string, root *gitTreeNode, submodule
 	for _, e := range idx.Entries {
 		if e.Mode == filemode.Submodule {
 			if submodules {
-				if err := readSubmodule(dir, e.Name, root, func(sub *git.Repository, subDir string, node *gitTreeNode) error {
+				if err := readSubmodule(dir, e.Name, root, func(sub *git.Repository, subDir string, node *memNode) error {
 					return readWorkTree(sub, subDir, node, true)
 				}); err != nil {
 					return err
@@ -444,7 +362,7 @@ func readWorkTree(repo *git.Repository, dir string, root *gitTreeNode, submodule
 
 // readSubmodule reads the submodule checked out at name (below dir) into
 // the tree at name, with read.
-func readSubmodule(dir, name string, root *gitTreeNode, read func(*git.Repository, string, *gitTreeNode) error) error {
+func readSubmodule(dir, name string, root *memNode, read func(*git.Repository, string, *memNode) error) error {
 	subDir := filepath.Join(dir, filepath.FromSlash(name))
 	sub, err := git.PlainOpen(subDir)
 	if err != nil {
@@ -459,7 +377,7 @@ func readSubmodule(dir, name string, root *gitTreeNode, read func(*git.Repositor
 
 // readCommitTree reads a commit's tree; with submodules, each one's
 // recorded commit too, from its checkout below dir.
-func readCommitTree(c *object.Commit, dir string, root *gitTreeNode, submodules bool) error {
+func readCommitTree(c *object.Commit, dir string, root *memNode, submodules bool) error {
 	tree, err := c.Tree()
 	if err != nil {
 		return err
@@ -478,7 +396,7 @@ func readCommitTree(c *object.Commit, dir string, root *gitTreeNode, submodules 
 				continue
 			}
 			hash := e.Hash
-			if err := readSubmodule(dir, name, root, func(sub *git.Repository, subDir string, node *gitTreeNode) error {
+			if err := readSubmodule(dir, name, root, func(sub *git.Repository, subDir string, node *memNode) error {
 				sc, err := sub.CommitObject(hash)
 				if err != nil {
 					return fmt.Errorf("submodule '%s': %w", name, err)

@@ -80,7 +80,7 @@ type IO struct {
 	// mounts are fetched trees that read-only mode did not add to the
 	// store, readable at their store paths all the same (Nix mounts
 	// fetched inputs the same way).
-	mounts map[storepath.StorePath]*gitTreeNode
+	mounts map[storepath.StorePath]*memNode
 }
 
 // NewIO returns an IO for the store directory dir.
@@ -221,7 +221,7 @@ func (g *IO) Readlink(path string) (string, error) {
 
 // mounted finds path in a mounted tree: ok tells whether path is inside
 // one, err is ENOENT (or ENOTDIR) when the tree has nothing there.
-func (g *IO) mounted(path string) (n *gitTreeNode, ok bool, err error) {
+func (g *IO) mounted(path string) (n *memNode, ok bool, err error) {
 	if len(g.mounts) == 0 {
 		return nil, false, nil
 	}
