@@ -246,6 +246,9 @@ func reportEvalError(env *Env, ev *eval.Evaluator, err error, showTrace bool) in
 		if e.Kind == eval.UsageErr {
 			fmt.Fprintln(env.Stderr, "Try 'nix-instantiate --help' for more information.")
 		}
+		if e.Kind == eval.HashMismatchErr {
+			return 102 // Nix's exit status for a hash mismatch
+		}
 	case *syntax.Error:
 		fmt.Fprintln(env.Stderr, e.Render())
 	default:

@@ -28,6 +28,9 @@ const (
 	// UsageErr is Nix's UsageError (a bad option value, such as an
 	// unknown hash algorithm): the command adds "Try '<cmd> --help'".
 	UsageErr
+	// HashMismatchErr is a download whose hash is not the one given;
+	// Nix exits with status 102 for it.
+	HashMismatchErr
 )
 
 // Trace is one "… while …" frame of an error.

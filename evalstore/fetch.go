@@ -2,6 +2,8 @@ package evalstore
 
 import (
 	"encoding/json"
+	"fmt"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"os"
 	"sort"
 	"strings"
@@ -119,43 +121,66 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 	if unpack {
 		method = storepath.NAR
 	}
-	if !expected.IsZero() && expected.Algo() == nixhash.SHA256 && !(strings.HasPrefix(url, "file://") && !unpack) {
-		// With the hash given, the path is known: Nix would find it in
-		// the store or download what must have that hash.
+	if !expected.IsZero() && expected.Algo() == nixhash.SHA256 {
+		// With the hash given, the path is known: what the store already
+		// holds is used without a download.
 		sp, err := g.dir.MakeFixedOutputPath(name, method, expected, storepath.References{})
 		if err != nil {
 			return nil, g.wrap(ev, err)
 		}
-		full := g.dir.Print(sp)
-		ev.AllowPath(full)
-		return eval.StrCtx(full, eval.Context{full}), nil
+		if g.isValid(sp) {
+			full := g.dir.Print(sp)
+			ev.AllowPath(full)
+			return eval.StrCtx(full, eval.Context{full}), nil
+		}
 	}
-	if unpack || !strings.HasPrefix(url, "file://") {
-		e := notFetching(ev, "unable to download '"+url+"'")
+	data, err := download(url)
+	if err != nil {
+		e := ev.Errorf(eval.EvalErr, syntax.NoPos, "%s", err.Error())
 		if unpack {
 			e.AddTracef(syntax.NoPos, "while fetching the input '%s'", url)
 		}
 		return nil, e
 	}
-	// A local file, as Nix's downloadFile stores it: flat, sha256.
-	local := url[len("file://"):]
-	data, err := os.ReadFile(local)
-	if err != nil {
-		// Nix downloads file:// URLs with curl, and says what curl says.
-		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "unable to download '%s': Could not read a file:// file (37) Could not open file %s", url, local)
+	var root *memNode
+	var h nixhash.Hash
+	if unpack {
+		warnRaw(ev, fmt.Sprintf("unpacking '%s' into the Git cache...", url))
+		if root, err = unpackArchive(data); err != nil {
+			return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "%s", err.Error()).AddTracef(syntax.NoPos, "while fetching the input '%s'", url)
+		}
+		if h, err = root.narHash(); err != nil {
+			return nil, g.wrap(ev, err)
+		}
+	} else {
+		// A file, as Nix's downloadFile stores it: flat, sha256.
+		root = &memNode{mode: filemode.Regular, data: data}
+		h = nixhash.Sum(nixhash.SHA256, data)
 	}
-	h := nixhash.Sum(nixhash.SHA256, data)
-	if !expected.IsZero() && h != expected {
-		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "hash mismatch in file downloaded from '%s':\n  specified: %s\n  got:       %s",
-			url, expected.Format(nixhash.Nix32, true), h.Format(nixhash.Nix32, true))
+	if !expected.IsZero() {
+		got := h
+		if expected.Algo() != nixhash.SHA256 && !unpack {
+			got = nixhash.Sum(expected.Algo(), data)
+		}
+		if got != expected {
+			return nil, ev.Errorf(eval.HashMismatchErr, syntax.NoPos, "hash mismatch in file downloaded from '%s':\n  specified: %s\n  got:       %s",
+				url, expected.Format(nixhash.Nix32, true), got.Format(nixhash.Nix32, true))
+		}
 	}
-	sp, err := g.dir.MakeFixedOutputPath(name, storepath.Flat, h, storepath.References{})
+	sp, err := g.storeTree(name, root, method, h)
 	if err != nil {
 		return nil, g.wrap(ev, err)
 	}
 	full := g.dir.Print(sp)
 	ev.AllowPath(full)
 	return eval.StrCtx(full, eval.Context{full}), nil
+}
+
+// warnRaw prints an informational line as it is.
+func warnRaw(ev *eval.Evaluator, text string) {
+	if ev.Settings.Warn != nil {
+		ev.Settings.Warn(text)
+	}
 }
 
 // fetchTree is fetchTree and fetchGit: the input's attributes are

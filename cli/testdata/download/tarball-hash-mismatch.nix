@@ -1,0 +1,1 @@
+builtins.fetchTarball { url = "@URL@/proj.tar.gz"; sha256 = "0000000000000000000000000000000000000000000000000000"; }

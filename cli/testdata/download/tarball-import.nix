@@ -1,0 +1,1 @@
+import (builtins.fetchTarball "@URL@/proj.tar.gz" + "/a.txt")

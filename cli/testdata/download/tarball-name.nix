@@ -1,0 +1,1 @@
+builtins.fetchTarball { url = "@URL@/proj.tar.gz"; name = "proj"; }

@@ -1,0 +1,1 @@
+builtins.fetchTarball "@URL@/proj.tar.xz"

@@ -1,0 +1,1 @@
+builtins.fetchurl "@URL@/missing.txt"

@@ -1,0 +1,1 @@
+builtins.fetchurl { url = "@URL@/file.txt"; name = "renamed"; }
