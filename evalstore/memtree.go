@@ -81,7 +81,6 @@ func (n *memNode) writeNAR(nw *nar.Writer, path string) error {
 	return err
 }
 
-
 // nar is the node's NAR.
 func (n *memNode) nar() ([]byte, error) {
 	var buf bytes.Buffer
