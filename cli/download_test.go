@@ -51,6 +51,8 @@ func TestDownloadsMatchNix(t *testing.T) {
 	for _, c := range cases {
 		name := strings.TrimSuffix(filepath.Base(c), ".nix")
 		t.Run(name, func(t *testing.T) {
+			// A fresh download cache: real Nix's was fresh too.
+			t.Setenv("XDG_CACHE_HOME", t.TempDir())
 			src, err := os.ReadFile(c)
 			if err != nil {
 				t.Fatal(err)
@@ -77,5 +79,43 @@ func TestDownloadsMatchNix(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDownloadCache checks that a download is reused for tarball-ttl
+// seconds: the second fetch asks the server nothing and does not unpack
+// again; with tarball-ttl = 0 it downloads again.
+func TestDownloadCache(t *testing.T) {
+	requests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		data, err := os.ReadFile("testdata/download/files/proj.tar.gz")
+		if err != nil {
+			t.Error(err)
+		}
+		w.Write(data)
+	}))
+	defer srv.Close()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("NIX_REMOTE", "dummy://")
+	t.Setenv("NIX_CONF_DIR", t.TempDir())
+	t.Setenv("NIX_USER_CONF_FILES", "")
+	expr := `builtins.fetchTarball "` + srv.URL + `/proj.tar.gz"`
+	run := func(extra ...string) (string, string) {
+		var stdout, stderr bytes.Buffer
+		args := append(append([]string{"nix-instantiate"}, extra...), "--eval", "-E", expr)
+		if code := Main(args, strings.NewReader(""), &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		return stdout.String(), stderr.String()
+	}
+	out1, err1 := run()
+	out2, err2 := run()
+	if out1 != out2 || requests != 1 || !strings.Contains(err1, "unpacking") || err2 != "" {
+		t.Fatalf("cached fetch: %d requests\n%q %q\n%q %q", requests, out1, err1, out2, err2)
+	}
+	run("--tarball-ttl", "0")
+	if requests != 2 {
+		t.Fatalf("tarball-ttl 0 made %d requests in all, want 2", requests)
 	}
 }

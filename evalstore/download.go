@@ -1,6 +1,8 @@
 package evalstore
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -66,4 +69,52 @@ func download(u string) ([]byte, error) {
 		return nil, errors.New(msg)
 	}
 	return body, nil
+}
+
+// downloadCached is download through a cache of whole downloads in
+// $XDG_CACHE_HOME/cairn/downloads (default ~/.cache): one reused for
+// less than ttl is not fetched again, as Nix reuses downloads for
+// tarball-ttl seconds. fresh reports a real download. Without a usable
+// cache directory, or with ttl 0, every call downloads.
+func downloadCached(u string, ttl time.Duration) (data []byte, fresh bool, err error) {
+	dir := downloadCacheDir()
+	if dir == "" || ttl <= 0 || strings.HasPrefix(u, "file://") {
+		data, err = download(u)
+		return data, true, err
+	}
+	sum := sha256.Sum256([]byte(u))
+	file := filepath.Join(dir, hex.EncodeToString(sum[:]))
+	if fi, err := os.Stat(file); err == nil && time.Since(fi.ModTime()) < ttl {
+		if data, err := os.ReadFile(file); err == nil {
+			return data, false, nil
+		}
+	}
+	if data, err = download(u); err != nil {
+		return nil, true, err
+	}
+	// Written aside and renamed, so that a reader never sees half of it;
+	// a cache that cannot be written is only slower.
+	if os.MkdirAll(dir, 0o755) == nil {
+		if tmp, err := os.CreateTemp(dir, ".tmp-"); err == nil {
+			_, werr := tmp.Write(data)
+			if cerr := tmp.Close(); werr == nil && cerr == nil {
+				os.Rename(tmp.Name(), file)
+			} else {
+				os.Remove(tmp.Name())
+			}
+		}
+	}
+	return data, true, nil
+}
+
+func downloadCacheDir() string {
+	base := os.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		home := os.Getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		base = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(base, "cairn", "downloads")
 }

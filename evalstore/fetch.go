@@ -134,7 +134,7 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 			return eval.StrCtx(full, eval.Context{full}), nil
 		}
 	}
-	data, err := download(url)
+	data, fresh, err := downloadCached(url, g.ttl)
 	if err != nil {
 		e := ev.Errorf(eval.EvalErr, syntax.NoPos, "%s", err.Error())
 		if unpack {
@@ -145,7 +145,9 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 	var root *memNode
 	var h nixhash.Hash
 	if unpack {
-		warnRaw(ev, fmt.Sprintf("unpacking '%s' into the Git cache...", url))
+		if fresh {
+			warnRaw(ev, fmt.Sprintf("unpacking '%s' into the Git cache...", url))
+		}
 		if root, err = unpackArchive(data); err != nil {
 			return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "%s", err.Error()).AddTracef(syntax.NoPos, "while fetching the input '%s'", url)
 		}

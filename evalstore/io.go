@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/cairn-nix/cairn/derivation"
 	"github.com/cairn-nix/cairn/eval"
@@ -48,6 +49,9 @@ type Options struct {
 	// evaluation is an error. TraceIFD (trace-import-from-derivation)
 	// warns about each such build.
 	NoIFD, TraceIFD bool
+	// DownloadTTL is how long a download is reused from the cache in
+	// $XDG_CACHE_HOME/cairn (tarball-ttl); 0 does not cache.
+	DownloadTTL time.Duration
 }
 
 // Output is one output of a derivation.
@@ -64,6 +68,7 @@ type IO struct {
 	store    Store
 	readOnly bool
 	build    func([]Output) ([]storepath.StorePath, error)
+	ttl      time.Duration
 	noIFD    bool
 	traceIFD bool
 
@@ -90,7 +95,7 @@ func NewIO(dir string, opts Options) (*IO, error) {
 		return nil, fmt.Errorf("store directory '%s': %w", dir, err)
 	}
 	g := &IO{dir: d, store: opts.Store, readOnly: opts.ReadOnly || opts.Store == nil,
-		build: opts.Build, noIFD: opts.NoIFD, traceIFD: opts.TraceIFD,
+		build: opts.Build, noIFD: opts.NoIFD, traceIFD: opts.TraceIFD, ttl: opts.DownloadTTL,
 		drvs: map[storepath.StorePath]*derivation.Derivation{}}
 	g.hasher = &derivation.Hasher{Dir: d, Read: g.readDerivation}
 	return g, nil

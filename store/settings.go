@@ -68,6 +68,9 @@ type EvalSettings struct {
 	// AllowIFD is allow-import-from-derivation (default true);
 	// TraceIFD is trace-import-from-derivation.
 	AllowIFD, TraceIFD bool
+	// TarballTTL is tarball-ttl: how many seconds a download is reused
+	// (default 3600).
+	TarballTTL int
 	MaxCallDepth       int
 	// System is the system setting; EvalSystem (eval-system), when set,
 	// is what builtins.currentSystem says instead.
@@ -110,7 +113,7 @@ func ThisSystem() string {
 func DefaultSettings() Settings {
 	s := Settings{Store: "auto", KeepDerivations: true, ReservedSize: 8 << 20,
 		Build: BuildSettings{MaxJobs: 1, Sandbox: "true"},
-		Eval:  EvalSettings{AllowIFD: true, MaxCallDepth: 10000, System: ThisSystem(), Lints: map[string]string{}}}
+		Eval:  EvalSettings{AllowIFD: true, MaxCallDepth: 10000, TarballTTL: 3600, System: ThisSystem(), Lints: map[string]string{}}}
 	if r := os.Getenv("NIX_REMOTE"); r != "" {
 		s.Store = r
 	}
@@ -242,6 +245,8 @@ func (s *Settings) Set(name, value string) error {
 		e.AllowIFD, err = parseBool()
 	case "trace-import-from-derivation":
 		e.TraceIFD, err = parseBool()
+	case "tarball-ttl":
+		e.TarballTTL, err = parseUint()
 	case "max-call-depth":
 		e.MaxCallDepth, err = parseUint()
 	case "system":
