@@ -70,8 +70,8 @@ type EvalSettings struct {
 	AllowIFD, TraceIFD bool
 	// TarballTTL is tarball-ttl: how many seconds a download is reused
 	// (default 3600).
-	TarballTTL int
-	MaxCallDepth       int
+	TarballTTL   int
+	MaxCallDepth int
 	// System is the system setting; EvalSystem (eval-system), when set,
 	// is what builtins.currentSystem says instead.
 	System, EvalSystem string
