@@ -52,6 +52,38 @@ func isSearchPathURL(p string) bool {
 	return strings.Contains(p, "://") || strings.HasPrefix(p, "channel:") || strings.HasPrefix(p, "flake:")
 }
 
+// searchPathTarball is where a search path entry naming a tarball
+// (http, https, file; channel:NAME for nixos.org's channels) was
+// unpacked, "" when it cannot be had. The store glue registers the
+// fetcher as Extra["fetchTarball"]; each URL is fetched once.
+func (ev *Evaluator) searchPathTarball(url string) string {
+	if p, ok := ev.searchPathURLs[url]; ok {
+		return p
+	}
+	if ev.searchPathURLs == nil {
+		ev.searchPathURLs = map[string]string{}
+	}
+	resolved := url
+	if name, ok := strings.CutPrefix(url, "channel:"); ok {
+		resolved = "https://channels.nixos.org/" + name + "/nixexprs.tar.xz"
+	}
+	p := ""
+	fetch, ok := ev.Extra["fetchTarball"].(func(ev *Evaluator, url string) (string, error))
+	if ok && (strings.HasPrefix(resolved, "http://") || strings.HasPrefix(resolved, "https://") || strings.HasPrefix(resolved, "file://")) {
+		var err error
+		if p, err = fetch(ev, resolved); err != nil {
+			p = ""
+		}
+	}
+	if p == "" && !strings.HasPrefix(url, "flake:") && ev.Settings.Warn != nil {
+		// Nix then looks for it as a path too, in vain.
+		ev.Settings.Warn(syntax.IndentMessage("warning: ", "Nix search path entry '"+url+"' cannot be downloaded, ignoring"))
+		ev.Settings.Warn(syntax.IndentMessage("warning: ", "Nix search path entry '"+url+"' does not exist, ignoring"))
+	}
+	ev.searchPathURLs[url] = p
+	return p
+}
+
 // AllowPath lets restricted evaluation read p (absolute and canonical)
 // and everything below it. The store glue calls it for the store paths
 // evaluation adds or fetches.

@@ -235,6 +235,13 @@ func primFindFile(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 			continue
 		}
 		base := e.path
+		if isSearchPathURL(base) {
+			// A tarball to download, as Nix does; one that cannot be
+			// is skipped with a warning.
+			if base = ev.searchPathTarball(base); base == "" {
+				continue
+			}
+		}
 		if !strings.HasPrefix(base, "/") {
 			if ev.Settings.PureEval {
 				continue
@@ -248,7 +255,12 @@ func primFindFile(ev *Evaluator, pos syntax.Pos, args []Value) (Value, error) {
 		if err := ev.CheckAccess(candidate); err != nil {
 			return nil, err
 		}
-		if _, err := os.Stat(candidate); err == nil {
+		// Looked up through the evaluator's IO: a fetched tarball may
+		// be served from memory.
+		if real, err := ev.resolveSymlinks(candidate, resolveFull); err == nil {
+			if _, err := ev.lstat(real); err != nil {
+				continue
+			}
 			return Path(candidate), nil
 		}
 	}

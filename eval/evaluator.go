@@ -81,7 +81,9 @@ type Evaluator struct {
 	thunkPool []*Thunk
 	fileCache map[string]Value
 	access    *accessList // nil unless restricted or pure (access.go)
-	Stats     Stats
+	// searchPathURLs are the search path's tarballs, fetched once each.
+	searchPathURLs map[string]string
+	Stats          Stats
 
 	// Store-aware helpers registered by a glue package.
 	Extra map[string]any

@@ -71,40 +71,52 @@ func download(u string) ([]byte, error) {
 	return body, nil
 }
 
-// downloadCached is download through a cache of whole downloads in
-// $XDG_CACHE_HOME/cairn/downloads (default ~/.cache): one reused for
-// less than ttl is not fetched again, as Nix reuses downloads for
-// tarball-ttl seconds. fresh reports a real download. Without a usable
-// cache directory, or with ttl 0, every call downloads.
-func downloadCached(u string, ttl time.Duration) (data []byte, fresh bool, err error) {
-	dir := downloadCacheDir()
-	if dir == "" || ttl <= 0 || strings.HasPrefix(u, "file://") {
-		data, err = download(u)
-		return data, true, err
+// The cache of whole downloads lives in $XDG_CACHE_HOME/cairn/downloads
+// (default ~/.cache): a URL fetched less than the TTL ago (tarball-ttl)
+// is not fetched again, as Nix reuses downloads. Without a usable cache
+// directory, or with a TTL of 0, every fetch downloads.
+
+// cachedDownload returns what the cache holds for u, if it is fresh.
+func cachedDownload(u string, ttl time.Duration) ([]byte, bool) {
+	file := downloadCacheFile(u)
+	if file == "" || ttl <= 0 || strings.HasPrefix(u, "file://") {
+		return nil, false
 	}
-	sum := sha256.Sum256([]byte(u))
-	file := filepath.Join(dir, hex.EncodeToString(sum[:]))
 	if fi, err := os.Stat(file); err == nil && time.Since(fi.ModTime()) < ttl {
 		if data, err := os.ReadFile(file); err == nil {
-			return data, false, nil
+			return data, true
 		}
 	}
-	if data, err = download(u); err != nil {
-		return nil, true, err
+	return nil, false
+}
+
+// rememberDownload keeps a download in the cache, written aside and
+// renamed so that a reader never sees half of it; a cache that cannot be
+// written only makes the next fetch slower.
+func rememberDownload(u string, data []byte) {
+	file := downloadCacheFile(u)
+	if file == "" || strings.HasPrefix(u, "file://") || os.MkdirAll(filepath.Dir(file), 0o755) != nil {
+		return
 	}
-	// Written aside and renamed, so that a reader never sees half of it;
-	// a cache that cannot be written is only slower.
-	if os.MkdirAll(dir, 0o755) == nil {
-		if tmp, err := os.CreateTemp(dir, ".tmp-"); err == nil {
-			_, werr := tmp.Write(data)
-			if cerr := tmp.Close(); werr == nil && cerr == nil {
-				os.Rename(tmp.Name(), file)
-			} else {
-				os.Remove(tmp.Name())
-			}
-		}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".tmp-")
+	if err != nil {
+		return
 	}
-	return data, true, nil
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr == nil && cerr == nil {
+		os.Rename(tmp.Name(), file)
+	} else {
+		os.Remove(tmp.Name())
+	}
+}
+
+func downloadCacheFile(u string) string {
+	dir := downloadCacheDir()
+	if dir == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(u))
+	return filepath.Join(dir, hex.EncodeToString(sum[:]))
 }
 
 func downloadCacheDir() string {

@@ -134,20 +134,26 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 			return eval.StrCtx(full, eval.Context{full}), nil
 		}
 	}
-	data, fresh, err := downloadCached(url, g.ttl)
-	if err != nil {
-		e := ev.Errorf(eval.EvalErr, syntax.NoPos, "%s", err.Error())
+	data, cached := cachedDownload(url, g.ttl)
+	if !cached {
 		if unpack {
-			e.AddTracef(syntax.NoPos, "while fetching the input '%s'", url)
+			// Nix says so before it starts, as it unpacks while it
+			// downloads.
+			warnRaw(ev, fmt.Sprintf("unpacking '%s' into the Git cache...", url))
 		}
-		return nil, e
+		if data, err = download(url); err != nil {
+			if !unpack {
+				return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "%s", err.Error())
+			}
+			inner := syntax.IndentMessage("error: ", err.Error())
+			return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "Failed to open archive (Source threw exception: %s)", inner).
+				AddTracef(syntax.NoPos, "while fetching the input '%s'", url)
+		}
+		rememberDownload(url, data)
 	}
 	var root *memNode
 	var h nixhash.Hash
 	if unpack {
-		if fresh {
-			warnRaw(ev, fmt.Sprintf("unpacking '%s' into the Git cache...", url))
-		}
 		if root, err = unpackArchive(data); err != nil {
 			return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "%s", err.Error()).AddTracef(syntax.NoPos, "while fetching the input '%s'", url)
 		}
@@ -176,6 +182,20 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 	full := g.dir.Print(sp)
 	ev.AllowPath(full)
 	return eval.StrCtx(full, eval.Context{full}), nil
+}
+
+// searchPathTarball fetches a search path entry's tarball as
+// fetchTarball would, and returns where it was unpacked.
+func searchPathTarball(ev *eval.Evaluator, url string) (string, error) {
+	v, err := fetch(ev, syntax.NoPos, eval.Str(url), "fetchTarball", true, "source")
+	if err != nil {
+		return "", err
+	}
+	s, ok := v.(*eval.String)
+	if !ok {
+		return "", fmt.Errorf("fetchTarball gave no path")
+	}
+	return s.S, nil
 }
 
 // warnRaw prints an informational line as it is.

@@ -114,6 +114,7 @@ func New(settings eval.Settings, opts Options) (*eval.Evaluator, error) {
 	}
 	ev := eval.New(g, settings)
 	ev.Extra["importDerivation"] = importDerivation
+	ev.Extra["fetchTarball"] = searchPathTarball
 	return ev, nil
 }
 
@@ -125,6 +126,7 @@ func Install(ev *eval.Evaluator, opts Options) error {
 	}
 	ev.IO = g
 	ev.Extra["importDerivation"] = importDerivation
+	ev.Extra["fetchTarball"] = searchPathTarball
 	return nil
 }
 

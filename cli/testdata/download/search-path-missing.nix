@@ -1,0 +1,1 @@
+builtins.findFile [ { prefix = "x"; path = "@URL@/missing.tar.gz"; } ] "x"

@@ -1,0 +1,1 @@
+builtins.readFile (builtins.findFile [ { prefix = "x"; path = "@URL@/proj.tar.gz"; } ] "x/a.txt")

@@ -1,0 +1,1 @@
+builtins.fetchTarball "@URL@/missing.tar.gz"
