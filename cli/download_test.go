@@ -34,7 +34,12 @@ func TestDownloadsMatchNix(t *testing.T) {
 	t.Setenv("NIX_PATH", "")
 	t.Setenv("HOME", "/fake-home")
 	t.Setenv("NIX_REMOTE", "dummy://")
-	t.Setenv("NIX_CONF_DIR", t.TempDir())
+	// As real Nix's nix.conf here: flakes on (fetchTree of a URL).
+	conf := t.TempDir()
+	if err := os.WriteFile(filepath.Join(conf, "nix.conf"), []byte("experimental-features = nix-command flakes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NIX_CONF_DIR", conf)
 	t.Setenv("NIX_USER_CONF_FILES", "")
 	if v, ok := os.LookupEnv("NIX_CONFIG"); ok {
 		os.Unsetenv("NIX_CONFIG")

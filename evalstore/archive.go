@@ -21,28 +21,29 @@ import (
 // unpackArchive reads a tarball (plain, gzip, xz, bzip2 or zstd) or a
 // zip file into a tree, as Nix's fetchTarball unpacks: when everything
 // lies in one top-level directory, that directory is the result.
-func unpackArchive(data []byte) (*memNode, error) {
-	root := &memNode{mode: filemode.Dir, children: map[string]*memNode{}}
-	var err error
+// mtime is the newest modification time of its entries (fetchTree's
+// lastModified).
+func unpackArchive(data []byte) (root *memNode, mtime int64, err error) {
+	root = &memNode{mode: filemode.Dir, children: map[string]*memNode{}}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")) {
-		err = unpackZip(data, root)
+		mtime, err = unpackZip(data, root)
 	} else {
 		var r io.Reader
 		if r, err = decompress(data); err == nil {
-			err = unpackTar(r, root)
+			mtime, err = unpackTar(r, root)
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(root.children) == 1 {
 		for _, only := range root.children {
 			if only.mode == filemode.Dir {
-				return only, nil
+				return only, mtime, nil
 			}
 		}
 	}
-	return root, nil
+	return root, mtime, nil
 }
 
 var errNotArchive = errors.New("Failed to open archive (Unrecognized archive format)")
@@ -82,19 +83,20 @@ func archivePath(name string) (string, error) {
 	return p[1:], nil
 }
 
-func unpackTar(r io.Reader, root *memNode) error {
+func unpackTar(r io.Reader, root *memNode) (mtime int64, err error) {
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return nil
+			return mtime, nil
 		} else if err != nil {
-			return fmt.Errorf("reading the archive: %w", err)
+			return 0, fmt.Errorf("reading the archive: %w", err)
 		}
 		p, err := archivePath(h.Name)
 		if err != nil {
-			return err
+			return 0, err
 		}
+		mtime = max(mtime, h.ModTime.Unix())
 		if p == "" {
 			continue
 		}
@@ -106,17 +108,17 @@ func unpackTar(r io.Reader, root *memNode) error {
 		case tar.TypeLink:
 			target, err := archivePath(h.Linkname)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			n := lookup(root, target)
 			if n == nil || n.mode == filemode.Dir {
-				return fmt.Errorf("archive entry '%s' links to a missing file '%s'", h.Name, h.Linkname)
+				return 0, fmt.Errorf("archive entry '%s' links to a missing file '%s'", h.Name, h.Linkname)
 			}
 			root.add(p, n.mode, n.data)
 		case tar.TypeReg, tar.TypeRegA:
 			data, err := io.ReadAll(tr)
 			if err != nil {
-				return fmt.Errorf("reading the archive: %w", err)
+				return 0, fmt.Errorf("reading the archive: %w", err)
 			}
 			mode := filemode.Regular
 			if h.Mode&0o100 != 0 {
@@ -127,16 +129,17 @@ func unpackTar(r io.Reader, root *memNode) error {
 	}
 }
 
-func unpackZip(data []byte, root *memNode) error {
+func unpackZip(data []byte, root *memNode) (mtime int64, err error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return errNotArchive
+		return 0, errNotArchive
 	}
 	for _, f := range zr.File {
 		p, err := archivePath(f.Name)
 		if err != nil {
-			return err
+			return 0, err
 		}
+		mtime = max(mtime, f.Modified.Unix())
 		if p == "" {
 			continue
 		}
@@ -147,12 +150,12 @@ func unpackZip(data []byte, root *memNode) error {
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		content, err := io.ReadAll(rc)
 		rc.Close()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		mode := filemode.Regular
 		switch {
@@ -163,7 +166,7 @@ func unpackZip(data []byte, root *memNode) error {
 		}
 		root.add(p, mode, content)
 	}
-	return nil
+	return mtime, nil
 }
 
 // dirNode makes the directories of p.

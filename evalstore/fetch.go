@@ -154,7 +154,7 @@ func fetch(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, who string, unpac
 	var root *memNode
 	var h nixhash.Hash
 	if unpack {
-		if root, err = unpackArchive(data); err != nil {
+		if root, _, err = unpackArchive(data); err != nil {
 			return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "%s", err.Error()).AddTracef(syntax.NoPos, "while fetching the input '%s'", url)
 		}
 		if h, err = root.narHash(); err != nil {
@@ -297,7 +297,12 @@ func fetchTree(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, isFetchGit bo
 			return fetchGitLocal(ev, attrs, via)
 		}
 		return nil, notFetching(ev, "fetching input of type 'git'")
-	case "github", "gitlab", "sourcehut", "hg", "tarball", "file", "indirect", "mercurial":
+	case "tarball", "file":
+		if url, _ := attrs["url"].(string); strings.HasPrefix(url, "http://") || strings.HasPrefix(url, "https://") {
+			return fetchDownloadInput(ev, attrs, typ)
+		}
+		return nil, notFetching(ev, "fetching input of type '"+typ+"'")
+	case "github", "gitlab", "sourcehut", "hg", "indirect", "mercurial":
 		return nil, notFetching(ev, "fetching input of type '"+typ+"'")
 	}
 	js, _ := json.Marshal(attrs) // keys sorted, as Nix prints them
@@ -306,6 +311,9 @@ func fetchTree(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, isFetchGit bo
 
 // fetchURLInput handles fetchTree's URL form for local inputs.
 func fetchURLInput(ev *eval.Evaluator, url string) (eval.Value, error) {
+	if typ, plain := downloadInputType(url); typ != "" {
+		return fetchDownloadInput(ev, map[string]any{"type": typ, "url": plain}, typ)
+	}
 	scheme, rest, _ := strings.Cut(url, ":")
 	switch scheme {
 	case "path":

@@ -160,7 +160,9 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 	if want, _ := attrs["narHash"].(string); want != "" {
 		wh, err := nixhash.ParseAny(want, nixhash.SHA256)
 		if err == nil && wh != h {
-			return nil, failed("NAR hash mismatch in input '%s', expected '%s' but got '%s'", "git+"+fileURL, wh.SRI(), h.SRI())
+			e := failed("NAR hash mismatch in input '%s', expected '%s' but got '%s'", "git+"+fileURL, wh.SRI(), h.SRI()).(*eval.Error)
+			e.Kind = eval.HashMismatchErr
+			return nil, e
 		}
 	}
 	name := "source"

@@ -1,0 +1,1 @@
+builtins.fetchTree { type = "file"; url = "@URL@/file.txt"; }

@@ -1,0 +1,1 @@
+builtins.fetchTree "file+@URL@/file.txt"

@@ -1,0 +1,1 @@
+builtins.fetchTree "@URL@/proj.tar.xz"
