@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -31,20 +30,7 @@ func TestDownloadsMatchNix(t *testing.T) {
 		w.Write(data)
 	}))
 	defer srv.Close()
-	t.Setenv("NIX_PATH", "")
-	t.Setenv("HOME", "/fake-home")
-	t.Setenv("NIX_REMOTE", "dummy://")
-	// As real Nix's nix.conf here: flakes on (fetchTree of a URL).
-	conf := t.TempDir()
-	if err := os.WriteFile(filepath.Join(conf, "nix.conf"), []byte("experimental-features = nix-command flakes\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("NIX_CONF_DIR", conf)
-	t.Setenv("NIX_USER_CONF_FILES", "")
-	if v, ok := os.LookupEnv("NIX_CONFIG"); ok {
-		os.Unsetenv("NIX_CONFIG")
-		t.Cleanup(func() { os.Setenv("NIX_CONFIG", v) })
-	}
+	nixTestEnv(t, refnixConf)
 	dir := filepath.Join(t.TempDir(), "cases")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -68,21 +54,9 @@ func TestDownloadsMatchNix(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			code := Main([]string{"nix-instantiate", "--eval", "--strict", file}, strings.NewReader(""), &stdout, &stderr)
-			base := strings.TrimSuffix(c, ".nix")
-			wantCode := 0
-			if b, err := os.ReadFile(base + ".code"); err == nil {
-				wantCode, _ = strconv.Atoi(strings.TrimSpace(string(b)))
-			}
-			if code != wantCode {
-				t.Errorf("exit %d, real Nix %d", code, wantCode)
-			}
-			for _, o := range []struct{ ext, got string }{{".out", stdout.String()}, {".err", stderr.String()}} {
-				want, _ := os.ReadFile(base + o.ext)
-				got := strings.ReplaceAll(strings.ReplaceAll(o.got, srv.URL, "@URL@"), dir, "/cases")
-				if got != string(want) {
-					t.Errorf("%s:\n%s\nreal Nix:\n%s", o.ext, got, want)
-				}
-			}
+			compareWithNix(t, strings.TrimSuffix(c, ".nix"), code, stdout.String(), stderr.String(), func(s string) string {
+				return strings.ReplaceAll(strings.ReplaceAll(s, srv.URL, "@URL@"), dir, "/cases")
+			})
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -78,23 +77,9 @@ func checkCommandLines(t *testing.T, dir string, min int) {
 			var stdout, stderr bytes.Buffer
 			code := Main(args, strings.NewReader(""), &stdout, &stderr)
 			os.Chdir(wd)
-			base := strings.TrimSuffix(c, ".case")
-			normalize := func(s string) string {
+			compareWithNix(t, strings.TrimSuffix(c, ".case"), code, stdout.String(), stderr.String(), func(s string) string {
 				return strings.ReplaceAll(strings.ReplaceAll(s, conf, "/conf"), data, "/data")
-			}
-			wantCode := 0
-			if b, err := os.ReadFile(base + ".code"); err == nil {
-				wantCode, _ = strconv.Atoi(strings.TrimSpace(string(b)))
-			}
-			if code != wantCode {
-				t.Errorf("exit %d, real Nix %d", code, wantCode)
-			}
-			for _, o := range []struct{ ext, got string }{{".out", stdout.String()}, {".err", stderr.String()}} {
-				want, _ := os.ReadFile(base + o.ext)
-				if got := normalize(o.got); got != string(want) {
-					t.Errorf("%s:\n%s\nreal Nix:\n%s", o.ext, got, want)
-				}
-			}
+			})
 		})
 	}
 }

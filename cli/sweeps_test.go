@@ -2,9 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 )
@@ -24,15 +22,7 @@ func TestSweepsMatchNix(t *testing.T) {
 }
 
 func checkSweep(t *testing.T, file string, min int) {
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := openGzip(t, file)
 	var cases []struct {
 		Flags          []string
 		Expr           string
@@ -45,17 +35,7 @@ func checkSweep(t *testing.T, file string, min int) {
 	if len(cases) < min {
 		t.Fatalf("only %d cases", len(cases))
 	}
-	t.Setenv("NIX_PATH", "")
-	// Nothing in this machine's store may count: real Nix's store held
-	// none of the paths these expressions make.
-	t.Setenv("NIX_REMOTE", "dummy://")
-	t.Setenv("HOME", "/fake-home")
-	t.Setenv("NIX_CONF_DIR", t.TempDir())
-	t.Setenv("NIX_USER_CONF_FILES", "")
-	if v, ok := os.LookupEnv("NIX_CONFIG"); ok {
-		os.Unsetenv("NIX_CONFIG")
-		t.Cleanup(func() { os.Setenv("NIX_CONFIG", v) })
-	}
+	nixTestEnv(t, "")
 	failed := 0
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer

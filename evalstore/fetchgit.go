@@ -16,8 +16,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/cairn-nix/cairn/eval"
-	"github.com/cairn-nix/cairn/nixhash"
-	"github.com/cairn-nix/cairn/storepath"
 	"github.com/cairn-nix/cairn/syntax"
 )
 
@@ -153,32 +151,10 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 		}
 	}
 
-	h, err := root.narHash()
+	b, err := g.storeInput(ev, root, attrs, "git+"+fileURL, failed)
 	if err != nil {
-		return nil, g.wrap(ev, err)
+		return nil, err
 	}
-	if want, _ := attrs["narHash"].(string); want != "" {
-		wh, err := nixhash.ParseAny(want, nixhash.SHA256)
-		if err == nil && wh != h {
-			e := failed("NAR hash mismatch in input '%s', expected '%s' but got '%s'", "git+"+fileURL, wh.SRI(), h.SRI()).(*eval.Error)
-			e.Kind = eval.HashMismatchErr
-			return nil, e
-		}
-	}
-	name := "source"
-	if n, ok := attrs["name"].(string); ok {
-		name = n
-	}
-	sp, err := g.storeTree(name, root, storepath.NAR, h)
-	if err != nil {
-		return nil, g.wrap(ev, err)
-	}
-	full := g.dir.Print(sp)
-	ev.AllowPath(full)
-
-	b := eval.NewAttrsBuilder(10)
-	b.Set("outPath", eval.StrCtx(full, eval.Context{full}))
-	b.Set("narHash", eval.Str(h.SRI()))
 	b.Set("submodules", eval.Bool(withSubmodules))
 	var modified int64
 	if commit != nil {

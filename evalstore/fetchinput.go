@@ -9,8 +9,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/cairn-nix/cairn/eval"
-	"github.com/cairn-nix/cairn/nixhash"
-	"github.com/cairn-nix/cairn/storepath"
 	"github.com/cairn-nix/cairn/syntax"
 )
 
@@ -79,34 +77,10 @@ func fetchDownloadInput(ev *eval.Evaluator, attrs map[string]any, typ string) (e
 			return nil, fail("%s", err.Error())
 		}
 	}
-	h, err := root.narHash()
+	b, err := g.storeInput(ev, root, attrs, input, fail)
 	if err != nil {
-		return nil, g.wrap(ev, err)
+		return nil, err
 	}
-	if want, _ := attrs["narHash"].(string); want != "" {
-		wh, err := nixhash.ParseAny(want, nixhash.SHA256)
-		if err != nil {
-			return nil, fail("%s", err.Error())
-		}
-		if wh != h {
-			e := fail("NAR hash mismatch in input '%s', expected '%s' but got '%s'", input, wh.SRI(), h.SRI()).(*eval.Error)
-			e.Kind = eval.HashMismatchErr
-			return nil, e
-		}
-	}
-	name := "source"
-	if n, ok := attrs["name"].(string); ok {
-		name = n
-	}
-	sp, err := g.storeTree(name, root, storepath.NAR, h)
-	if err != nil {
-		return nil, g.wrap(ev, err)
-	}
-	full := g.dir.Print(sp)
-	ev.AllowPath(full)
-	b := eval.NewAttrsBuilder(4)
-	b.Set("outPath", eval.StrCtx(full, eval.Context{full}))
-	b.Set("narHash", eval.Str(h.SRI()))
 	if unpack && mtime > 0 { // Nix leaves a zero time out
 		b.Set("lastModified", eval.Int(mtime))
 		b.Set("lastModifiedDate", eval.Str(time.Unix(mtime, 0).UTC().Format("20060102150405")))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
+	"github.com/cairn-nix/cairn/eval"
 	"github.com/cairn-nix/cairn/nar"
 	"github.com/cairn-nix/cairn/nixhash"
 	"github.com/cairn-nix/cairn/storepath"
@@ -126,4 +127,41 @@ func (g *IO) storeTree(name string, root *memNode, method storepath.Method, h ni
 	}
 	g.mounts[sp] = root
 	return sp, nil
+}
+
+// storeInput stores a fetched input's tree as Nix does: its NAR hash
+// checked against the narHash asked for (a mismatch is reported through
+// fail, as a hash mismatch), named by the name attribute or "source".
+// It returns the store path, allowed to restricted evaluation, and the
+// attribute set builder with outPath and narHash set.
+func (g *IO) storeInput(ev *eval.Evaluator, root *memNode, attrs map[string]any, input string, fail func(string, ...any) error) (*eval.AttrsBuilder, error) {
+	h, err := root.narHash()
+	if err != nil {
+		return nil, g.wrap(ev, err)
+	}
+	if want, _ := attrs["narHash"].(string); want != "" {
+		wh, err := nixhash.ParseAny(want, nixhash.SHA256)
+		if err != nil {
+			return nil, fail("%s", err.Error())
+		}
+		if wh != h {
+			e := fail("NAR hash mismatch in input '%s', expected '%s' but got '%s'", input, wh.SRI(), h.SRI()).(*eval.Error)
+			e.Kind = eval.HashMismatchErr
+			return nil, e
+		}
+	}
+	name := "source"
+	if n, ok := attrs["name"].(string); ok {
+		name = n
+	}
+	sp, err := g.storeTree(name, root, storepath.NAR, h)
+	if err != nil {
+		return nil, g.wrap(ev, err)
+	}
+	full := g.dir.Print(sp)
+	ev.AllowPath(full)
+	b := eval.NewAttrsBuilder(10)
+	b.Set("outPath", eval.StrCtx(full, eval.Context{full}))
+	b.Set("narHash", eval.Str(h.SRI()))
+	return b, nil
 }
