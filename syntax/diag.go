@@ -46,7 +46,7 @@ func WriteAt(b *strings.Builder, indent string, pos Position) bool {
 // pos, with a caret under the column, each line starting with "\n".
 func writeCodeLines(b *strings.Builder, pos Position) bool {
 	f := pos.File
-	if f == nil || pos.Line == 0 {
+	if f == nil || pos.Line == 0 || len(f.Src) == 0 { // an empty text has no lines to show
 		return false
 	}
 	cur, ok := f.Line(pos.Line)
