@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cairn-nix/cairn/store"
 )
 
 // Env is what a command runs with.
@@ -86,6 +88,11 @@ func runNix(env *Env, args []string) int {
 		fmt.Fprintln(env.Stdout, "nix (Nix) 2.34.8")
 		return 0
 	}
+	// As nix, the commands need Nix's nix-command feature (cairn does
+	// not ask for it).
+	if !nixCommandEnabled(args) {
+		return fail(env, fmt.Errorf("experimental Nix feature 'nix-command' is disabled; add '--extra-experimental-features nix-command' to enable it"))
+	}
 	return runCairn(env, args)
 }
 
@@ -99,6 +106,7 @@ func runCairn(env *Env, args []string) int {
 		fmt.Fprintln(env.Stdout, "cairn (Nix) 2.34.8")
 		return 0
 	}
+	args = settingsAfterCommand(args)
 	switch args[0] {
 	case "build":
 		return runCairnBuild(env, args[1:])
@@ -123,4 +131,47 @@ func missingArg(flag string, n, have int) error {
 // own parsers (-A, -o, --add-root, ...).
 func missingLegacyArg(flag string) error {
 	return &usageError{fmt.Sprintf("'%s' requires an argument", flag)}
+}
+
+// nixCommandEnabled reports whether nix.conf, the environment or the
+// command line enables the nix-command feature. A configuration that
+// cannot be read counts as enabled: the command reports the error.
+func nixCommandEnabled(args []string) bool {
+	s, err := store.LoadSettings()
+	if err != nil {
+		return true
+	}
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; a {
+		case "--experimental-features", "--extra-experimental-features":
+			if i+1 < len(args) {
+				s.Set(a[2:], args[i+1])
+				i++
+			}
+		case "--option":
+			if i+2 < len(args) && strings.HasSuffix(args[i+1], "experimental-features") {
+				s.Set(args[i+1], args[i+2])
+				i += 2
+			}
+		}
+	}
+	return s.Eval.HasFeature("nix-command")
+}
+
+// settingsAfterCommand moves setting flags given before the subcommand
+// ("nix --option x y eval ...") after it, where its parser reads them.
+func settingsAfterCommand(args []string) []string {
+	var lead []string
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		n, err := newSettingFlags().parse(args, 0)
+		if err != nil || n == 0 {
+			break
+		}
+		lead = append(lead, args[:n]...)
+		args = args[n:]
+	}
+	if len(lead) == 0 || len(args) == 0 {
+		return append(lead, args...)
+	}
+	return append(append([]string{args[0]}, lead...), args[1:]...)
 }

@@ -100,16 +100,6 @@ func runNixEval(env *Env, args []string) int {
 	if !f.haveFile && !f.exprMode {
 		return notYet(env, "nix eval of a flake installable")
 	}
-	// Invoked as nix, the command needs Nix's nix-command feature.
-	if env.Prog == "nix" {
-		cs, err := f.set.load(env)
-		if err != nil {
-			return fail(env, err)
-		}
-		if !cs.Eval.HasFeature("nix-command") {
-			return fail(env, fmt.Errorf("experimental Nix feature 'nix-command' is disabled; add '--extra-experimental-features nix-command' to enable it"))
-		}
-	}
 	f.readWrite = true // nix eval may add sources to the store
 	ev, err := f.newEvaluator(env)
 	if err != nil {
