@@ -98,3 +98,24 @@ func TestDownloadCache(t *testing.T) {
 		t.Fatalf("tarball-ttl 0 made %d requests in all, want 2", requests)
 	}
 }
+
+// TestPureFetchNeedsLock checks that pure evaluation refuses inputs not
+// pinned by a hash (tarballs) or a rev (Git), in real Nix's words.
+func TestPureFetchNeedsLock(t *testing.T) {
+	nixTestEnv(t, refnixConf)
+	repo := t.TempDir()
+	for _, c := range []struct{ expr, msg string }{
+		{`builtins.fetchTree { type = "tarball"; url = "http://127.0.0.1:1/x.tar.gz"; }`,
+			"error: in pure evaluation mode, 'fetchTree' doesn't fetch unlocked input 'http://127.0.0.1:1/x.tar.gz'"},
+		{`builtins.fetchGit ` + repo,
+			"error: in pure evaluation mode, 'fetchGit' doesn't fetch unlocked input 'git+file://" + repo + "?exportIgnore=1'"},
+		{`builtins.fetchTree { type = "git"; url = "file://` + repo + `"; ref = "main"; }`,
+			"error: in pure evaluation mode, 'fetchTree' doesn't fetch unlocked input 'git+file://" + repo + "?ref=main&shallow=1'"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := Main([]string{"nix-instantiate", "--pure-eval", "--eval", "-E", c.expr}, strings.NewReader(""), &stdout, &stderr)
+		if code != 1 || !strings.Contains(stderr.String(), c.msg) {
+			t.Errorf("%s: exit %d\n%s\nwant %q", c.expr, code, stderr.String(), c.msg)
+		}
+	}
+}

@@ -90,6 +90,14 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 		return ev.Errorf(eval.EvalErr, syntax.NoPos, format, args...).
 			AddTracef(syntax.NoPos, "while fetching the input '%s'", input)
 	}
+	// Pure evaluation fetches only what a rev pins down.
+	if rev, _ := attrs["rev"].(string); rev == "" && ev.Settings.PureEval {
+		fetcher := "fetchTree"
+		if via == viaFetchGit {
+			fetcher = "fetchGit"
+		}
+		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "in pure evaluation mode, '%s' doesn't fetch unlocked input '%s'", fetcher, input)
+	}
 	if err := ev.CheckURI(url); err != nil {
 		return nil, err
 	}

@@ -54,6 +54,10 @@ func fetchDownloadInput(ev *eval.Evaluator, attrs map[string]any, typ string) (e
 	fail := func(format string, args ...any) error {
 		return ev.Errorf(eval.EvalErr, syntax.NoPos, format, args...).AddTracef(syntax.NoPos, "while fetching the input '%s'", input)
 	}
+	// Pure evaluation fetches only what a NAR hash pins down.
+	if want, _ := attrs["narHash"].(string); want == "" && ev.Settings.PureEval {
+		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "in pure evaluation mode, 'fetchTree' doesn't fetch unlocked input '%s'", input)
+	}
 	unpack := typ == "tarball"
 	data, cached := cachedDownload(url, g.ttl)
 	if !cached {
