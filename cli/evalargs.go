@@ -139,13 +139,13 @@ func (a *evalArgs) newEvaluator(env *Env) (*eval.Evaluator, error) {
 	ttl := time.Duration(es.TarballTTL) * time.Second
 	if a.storeURI() == "dummy" {
 		// Nix's dummy store holds nothing: paths are only computed.
-		return evalstore.New(s, evalstore.Options{ReadOnly: true, DownloadTTL: ttl})
+		return evalstore.New(s, evalstore.Options{ReadOnly: true, DownloadTTL: ttl, Stderr: env.Stderr})
 	}
 	if !a.readWrite {
 		// Nix's read-only mode: store paths are computed, never written,
 		// but what the store holds is valid (an import from a derivation
 		// built before works) when there is a store to read.
-		opts := evalstore.Options{ReadOnly: true, NoIFD: !es.AllowIFD, TraceIFD: es.TraceIFD, DownloadTTL: ttl}
+		opts := evalstore.Options{ReadOnly: true, NoIFD: !es.AllowIFD, TraceIFD: es.TraceIFD, DownloadTTL: ttl, Stderr: env.Stderr}
 		if st := a.openStoreReadOnly(env); st != nil {
 			opts.Store = st
 			opts.Build = func(outs []evalstore.Output) ([]storepath.StorePath, error) { return builtOutputs(st, outs) }
@@ -156,7 +156,7 @@ func (a *evalArgs) newEvaluator(env *Env) (*eval.Evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return evalstore.New(s, evalstore.Options{Store: st, NoIFD: !es.AllowIFD, TraceIFD: es.TraceIFD, DownloadTTL: ttl,
+	return evalstore.New(s, evalstore.Options{Store: st, NoIFD: !es.AllowIFD, TraceIFD: es.TraceIFD, DownloadTTL: ttl, Stderr: env.Stderr,
 		Build: func(outs []evalstore.Output) ([]storepath.StorePath, error) { return a.buildDuringEval(env, st, outs) }})
 }
 

@@ -228,6 +228,9 @@ func fetchTree(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, isFetchGit bo
 			if isLocalGitURL(url) {
 				return fetchGitLocal(ev, map[string]any{"url": url}, viaFetchGit)
 			}
+			if isRemoteGitURL(url) {
+				return fetchGitRemote(ev, map[string]any{"url": url}, viaFetchGit)
+			}
 			return nil, notFetching(ev, "fetching Git repository '"+url+"'")
 		}
 		if !ev.Settings.Features["flakes"] {
@@ -288,11 +291,14 @@ func fetchTree(ev *eval.Evaluator, pos syntax.Pos, arg eval.Value, isFetchGit bo
 	case "path":
 		return fetchPath(ev, attrs)
 	case "git":
-		if url, _ := attrs["url"].(string); isLocalGitURL(url) {
+		if url, _ := attrs["url"].(string); isLocalGitURL(url) || isRemoteGitURL(url) {
 			delete(attrs, "type")
 			via := viaFetchTreeAttrs
 			if isFetchGit {
 				via = viaFetchGit
+			}
+			if isRemoteGitURL(url) {
+				return fetchGitRemote(ev, attrs, via)
 			}
 			return fetchGitLocal(ev, attrs, via)
 		}

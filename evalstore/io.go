@@ -52,6 +52,8 @@ type Options struct {
 	// DownloadTTL is how long a download is reused from the cache in
 	// $XDG_CACHE_HOME/cairn (tarball-ttl); 0 does not cache.
 	DownloadTTL time.Duration
+	// Stderr receives the output of the programs fetchers run (git).
+	Stderr io.Writer
 }
 
 // Output is one output of a derivation.
@@ -69,6 +71,7 @@ type IO struct {
 	readOnly bool
 	build    func([]Output) ([]storepath.StorePath, error)
 	ttl      time.Duration
+	stderr   io.Writer
 	noIFD    bool
 	traceIFD bool
 
@@ -95,7 +98,7 @@ func NewIO(dir string, opts Options) (*IO, error) {
 		return nil, fmt.Errorf("store directory '%s': %w", dir, err)
 	}
 	g := &IO{dir: d, store: opts.Store, readOnly: opts.ReadOnly || opts.Store == nil,
-		build: opts.Build, noIFD: opts.NoIFD, traceIFD: opts.TraceIFD, ttl: opts.DownloadTTL,
+		build: opts.Build, noIFD: opts.NoIFD, traceIFD: opts.TraceIFD, ttl: opts.DownloadTTL, stderr: opts.Stderr,
 		drvs: map[storepath.StorePath]*derivation.Derivation{}}
 	g.hasher = &derivation.Hasher{Dir: d, Read: g.readDerivation}
 	return g, nil

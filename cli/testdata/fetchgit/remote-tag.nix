@@ -1,0 +1,1 @@
+builtins.fetchGit { url = "@GITURL@/clean"; ref = "v1"; }

@@ -1,0 +1,220 @@
+package evalstore
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/cairn-nix/cairn/eval"
+	"github.com/cairn-nix/cairn/syntax"
+)
+
+// fetchGit of a remote repository, the way Nix does it: Nix runs git to
+// fetch (so git's own messages appear), into a bare repository kept in a
+// cache ($XDG_CACHE_HOME/cairn/git), refreshed when older than
+// tarball-ttl; the commit is then read from there.
+
+// isRemoteGitURL reports URLs Cairn fetches with git.
+func isRemoteGitURL(url string) bool {
+	for _, p := range []string{"git://", "http://", "https://", "ssh://"} {
+		if strings.HasPrefix(url, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func fetchGitRemote(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (eval.Value, error) {
+	g := ioOf(ev)
+	for name := range attrs {
+		if !gitAttrs[name] {
+			return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "input attribute '%s' not supported by scheme 'git'", name)
+		}
+	}
+	url, _ := attrs["url"].(string)
+	if _, given := attrs["shallow"]; !given && via == viaFetchTreeAttrs {
+		attrs["shallow"] = true
+	}
+	rev, _ := attrs["rev"].(string)
+	ref, _ := attrs["ref"].(string)
+	shallow, _ := attrs["shallow"].(bool)
+	var params []string
+	if via == viaFetchGit {
+		params = append(params, "exportIgnore=1")
+	}
+	for _, k := range []string{"ref", "rev"} {
+		if v, _ := attrs[k].(string); v != "" {
+			params = append(params, k+"="+v)
+		}
+	}
+	if shallow {
+		params = append(params, "shallow=1")
+	}
+	sort.Strings(params)
+	input := url // a git:// URL is shown as it is, others as git+URL
+	if !strings.HasPrefix(url, "git://") {
+		input = "git+" + url
+	}
+	if len(params) > 0 {
+		input += "?" + strings.Join(params, "&")
+	}
+	failed := func(format string, args ...any) error {
+		return ev.Errorf(eval.EvalErr, syntax.NoPos, format, args...).AddTracef(syntax.NoPos, "while fetching the input '%s'", input)
+	}
+	if err := ev.CheckURI(url); err != nil {
+		return nil, err
+	}
+	if rev == "" && ev.Settings.PureEval {
+		fetcher := "fetchTree"
+		if via == viaFetchGit {
+			fetcher = "fetchGit"
+		}
+		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "in pure evaluation mode, '%s' doesn't fetch unlocked input '%s'", fetcher, input)
+	}
+	if sub, _ := attrs["submodules"].(bool); sub {
+		return nil, notFetching(ev, "fetching the submodules of '"+url+"'")
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		return nil, notFetching(ev, "fetching Git repository '"+url+"' (git is not installed)")
+	}
+	stderr := g.stderr
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	if ref == "" {
+		ref = remoteHead(url, stderr)
+		if ref == "" {
+			warn(ev, "could not read HEAD ref from repo at '%s', using 'master'", url)
+			ref = "master"
+		}
+	}
+	cacheDir := gitCacheDir(url, shallow)
+	if cacheDir == "" {
+		return nil, failed("cannot find a cache directory for Git repositories")
+	}
+	if _, err := os.Stat(filepath.Join(cacheDir, "HEAD")); err != nil {
+		if _, err := git.PlainInit(cacheDir, true); err != nil {
+			return nil, failed("creating the Git cache '%s': %v", cacheDir, err)
+		}
+	}
+	repo, err := git.PlainOpen(cacheDir)
+	if err != nil {
+		return nil, failed("opening the Git cache '%s': %v", cacheDir, err)
+	}
+	fullRef := ref
+	if !strings.HasPrefix(ref, "refs/") && ref != "HEAD" {
+		fullRef = "refs/heads/" + ref
+	}
+	localRefFile := filepath.Join(cacheDir, filepath.FromSlash(fullRef))
+	doFetch := false
+	if rev != "" {
+		_, err := repo.CommitObject(plumbing.NewHash(rev))
+		doFetch = err != nil
+	} else if fi, err := os.Stat(localRefFile); err != nil || time.Since(fi.ModTime()) >= g.ttl {
+		doFetch = true
+	}
+	if doFetch {
+		refspec := fullRef + ":" + fullRef
+		if rev != "" {
+			refspec = rev
+		}
+		args := []string{"-C", cacheDir, "--git-dir", ".", "fetch", "--progress", "--force"}
+		if shallow {
+			args = append(args, "--depth", "1")
+		}
+		args = append(args, "--", url, refspec)
+		cmd := exec.Command("git", args...)
+		cmd.Stdout, cmd.Stderr = stderr, stderr
+		if err := cmd.Run(); err != nil {
+			return nil, failed("Failed to fetch git repository '%s'", url)
+		}
+		if rev == "" {
+			now := time.Now()
+			os.Chtimes(localRefFile, now, now)
+		}
+	}
+	var hash plumbing.Hash
+	if rev != "" {
+		hash = plumbing.NewHash(rev)
+	} else {
+		r, err := repo.Reference(plumbing.ReferenceName(fullRef), true)
+		if err != nil {
+			return nil, failed("resolving Git reference '%s': %v", ref, err)
+		}
+		hash = r.Hash()
+	}
+	commit, err := repo.CommitObject(hash)
+	if err != nil {
+		return nil, failed("Cannot find Git revision '%s' in ref '%s' of repository '%s'! Please make sure that the rev exists on the ref you've specified or add allRefs = true; to fetchGit.", rev, ref, url)
+	}
+	root := &memNode{mode: filemode.Dir, children: map[string]*memNode{}}
+	if err := readCommitTree(commit, "", root, false); err != nil {
+		return nil, failed("reading commit %s of '%s': %v", commit.Hash, url, err)
+	}
+	b, err := g.storeInput(ev, root, attrs, input, failed)
+	if err != nil {
+		return nil, err
+	}
+	b.Set("submodules", eval.Bool(false))
+	modified := commit.Committer.When.Unix()
+	b.Set("lastModified", eval.Int(modified))
+	b.Set("lastModifiedDate", eval.Str(time.Unix(modified, 0).UTC().Format("20060102150405")))
+	b.Set("rev", eval.Str(commit.Hash.String()))
+	b.Set("shortRev", eval.Str(commit.Hash.String()[:7]))
+	switch {
+	case !shallow:
+		n, err := revCount(repo, commit.Hash)
+		if err != nil {
+			return nil, failed("counting the commits of '%s': %v", url, err)
+		}
+		b.Set("revCount", eval.Int(n))
+	case via == viaFetchGit:
+		b.Set("revCount", eval.Int(0))
+	}
+	return b.Build(), nil
+}
+
+// remoteHead is the branch a remote repository's HEAD names (as
+// `git ls-remote --symref` says: "refs/heads/main"), "" when unknown.
+func remoteHead(url string, stderr io.Writer) string {
+	cmd := exec.Command("git", "ls-remote", "--symref", url)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, stderr
+	if cmd.Run() != nil {
+		return ""
+	}
+	line, _, _ := strings.Cut(out.String(), "\n")
+	target, name, ok := strings.Cut(line, "\t")
+	if !ok || name != "HEAD" {
+		return ""
+	}
+	if t, ok := strings.CutPrefix(target, "ref: "); ok {
+		return t
+	}
+	return target
+}
+
+// gitCacheDir is the bare repository caching url's objects.
+func gitCacheDir(url string, shallow bool) string {
+	dir := downloadCacheDir()
+	if dir == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(url))
+	name := hex.EncodeToString(sum[:])
+	if shallow {
+		name += "-shallow"
+	}
+	return filepath.Join(filepath.Dir(dir), "git", name)
+}
