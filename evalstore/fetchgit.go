@@ -164,12 +164,7 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 		return nil, err
 	}
 	b.Set("submodules", eval.Bool(withSubmodules))
-	var modified int64
-	if commit != nil {
-		modified = commit.Committer.When.Unix()
-	}
-	b.Set("lastModified", eval.Int(modified))
-	b.Set("lastModifiedDate", eval.Str(time.Unix(modified, 0).UTC().Format("20060102150405")))
+	setLastModified(b, commit)
 	// A shallow fetch does not count the history (it may not be there):
 	// fetchGit says 0, fetchTree leaves revCount out.
 	shallow, _ := attrs["shallow"].(bool)
@@ -188,17 +183,8 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 			b.Set("revCount", eval.Int(0))
 		}
 	case commit != nil:
-		b.Set("rev", eval.Str(commit.Hash.String()))
-		b.Set("shortRev", eval.Str(commit.Hash.String()[:7]))
-		switch {
-		case !shallow:
-			n, err := revCount(repo, commit.Hash)
-			if err != nil {
-				return nil, failed("counting the commits of '%s': %v", dir, err)
-			}
-			b.Set("revCount", eval.Int(n))
-		case via == viaFetchGit:
-			b.Set("revCount", eval.Int(0))
+		if err := setCommitAttrs(b, repo, commit, shallow, via); err != nil {
+			return nil, failed("counting the commits of '%s': %v", dir, err)
 		}
 	default: // a repository without commits
 		b.Set("rev", eval.Str(zero))
@@ -206,6 +192,36 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 		b.Set("revCount", eval.Int(0))
 	}
 	return b.Build(), nil
+}
+
+// setLastModified sets lastModified and lastModifiedDate from the
+// commit's time (0 without a commit).
+func setLastModified(b *eval.AttrsBuilder, commit *object.Commit) {
+	var t int64
+	if commit != nil {
+		t = commit.Committer.When.Unix()
+	}
+	b.Set("lastModified", eval.Int(t))
+	b.Set("lastModifiedDate", eval.Str(time.Unix(t, 0).UTC().Format("20060102150405")))
+}
+
+// setCommitAttrs sets rev, shortRev and revCount for a commit fetched
+// whole. A shallow fetch does not count the history (it may not be
+// there): fetchGit says 0, fetchTree leaves revCount out.
+func setCommitAttrs(b *eval.AttrsBuilder, repo *git.Repository, commit *object.Commit, shallow bool, via gitFetcher) error {
+	b.Set("rev", eval.Str(commit.Hash.String()))
+	b.Set("shortRev", eval.Str(commit.Hash.String()[:7]))
+	switch {
+	case !shallow:
+		n, err := revCount(repo, commit.Hash)
+		if err != nil {
+			return err
+		}
+		b.Set("revCount", eval.Int(n))
+	case via == viaFetchGit:
+		b.Set("revCount", eval.Int(0))
+	}
+	return nil
 }
 
 // workTreeDirty reports whether tracked files differ from HEAD, in the

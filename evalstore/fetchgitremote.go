@@ -167,20 +167,9 @@ func fetchGitRemote(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (e
 		return nil, err
 	}
 	b.Set("submodules", eval.Bool(false))
-	modified := commit.Committer.When.Unix()
-	b.Set("lastModified", eval.Int(modified))
-	b.Set("lastModifiedDate", eval.Str(time.Unix(modified, 0).UTC().Format("20060102150405")))
-	b.Set("rev", eval.Str(commit.Hash.String()))
-	b.Set("shortRev", eval.Str(commit.Hash.String()[:7]))
-	switch {
-	case !shallow:
-		n, err := revCount(repo, commit.Hash)
-		if err != nil {
-			return nil, failed("counting the commits of '%s': %v", url, err)
-		}
-		b.Set("revCount", eval.Int(n))
-	case via == viaFetchGit:
-		b.Set("revCount", eval.Int(0))
+	setLastModified(b, commit)
+	if err := setCommitAttrs(b, repo, commit, shallow, via); err != nil {
+		return nil, failed("counting the commits of '%s': %v", url, err)
 	}
 	return b.Build(), nil
 }
