@@ -165,8 +165,6 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 	}
 	b.Set("submodules", eval.Bool(withSubmodules))
 	setLastModified(b, commit)
-	// A shallow fetch does not count the history (it may not be there):
-	// fetchGit says 0, fetchTree leaves revCount out.
 	shallow, _ := attrs["shallow"].(bool)
 	zero := strings.Repeat("0", 40)
 	switch {
