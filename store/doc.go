@@ -10,6 +10,11 @@
 //   - choosing a store: URIs (auto, local, local?root=DIR, a path), the
 //     `store` setting of nix.conf, NIX_REMOTE, NIX_STORE_DIR,
 //     NIX_STATE_DIR, NIX_LOG_DIR and NIX_CONF_DIR;
+//   - reading the configuration (settings.go, nixconf.go): nix.conf and
+//     its includes, the user's files, NIX_CONFIG and NIX_PATH, into
+//     Settings (store, build and evaluation options), with the names and
+//     kinds of every setting Nix knows (knownsettings.go, recorded from
+//     real Nix) for warnings and command-line flags;
 //   - adding store objects atomically: written under a temporary name in
 //     the store, canonicalised (mtime 1, no write or setuid bits),
 //     renamed into place, then registered in one transaction; a crash
