@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -120,7 +121,7 @@ func (f *buildFlags) realise(env *Env, st *store.Local, o build.Options, targets
 		for i, p := range plan.ToBuild {
 			names[i] = st.PrintPath(p)
 		}
-		sortStrings(names)
+		sort.Strings(names)
 		for _, s := range names {
 			fmt.Fprintf(env.Stderr, "  %s\n", s)
 		}
@@ -165,14 +166,6 @@ func parseDerivedPath(st *store.Local, arg string) (build.Target, error) {
 		t.Outputs = strings.Split(outs, ",")
 	}
 	return t, nil
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // opRealise is nix-store --realise: derivations are built and their
@@ -246,7 +239,7 @@ func sortedKeys(m map[string]storepath.StorePath) []string {
 	for k := range m {
 		ks = append(ks, k)
 	}
-	sortStrings(ks)
+	sort.Strings(ks)
 	return ks
 }
 

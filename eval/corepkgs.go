@@ -45,9 +45,7 @@ func corepkgsFile(path string) ([]byte, bool) {
 }
 
 // ShowPath is how Nix prints a path value.
-func ShowPath(p Path) string { return showPath(p) }
-
-func showPath(p Path) string {
+func ShowPath(p Path) string {
 	if rel, ok := CorepkgsPath(string(p)); ok {
 		if rel == "." {
 			return "<nix/>"

@@ -26,7 +26,7 @@ func (ev *Evaluator) parseOptions(baseDir string) *syntax.Options {
 func (ev *Evaluator) Parse(src []byte, kind syntax.OriginKind, name, baseDir string, scope *syntax.Scope) (syntax.Expr, error) {
 	f := ev.fs.AddFile(name, kind, src)
 	if _, builtIn := CorepkgsPath(name); builtIn && kind == syntax.OriginPath {
-		f.Display = showPath(Path(name))
+		f.Display = ShowPath(Path(name))
 	}
 	e, err := syntax.Parse(ev.fs, f, ev.parseOptions(baseDir))
 	if err != nil {

@@ -90,7 +90,7 @@ func (p *printer) print(v Value, depth int) {
 	case *String:
 		writeLiteralString(&p.b, x.S, limit(p.opts.MaxStringLength))
 	case Path:
-		p.b.WriteString(showPath(x))
+		p.b.WriteString(ShowPath(x))
 	case Null:
 		p.b.WriteString("null")
 	case *Attrs:
@@ -252,7 +252,7 @@ func (ev *Evaluator) printAmbiguous(b *strings.Builder, v Value, cell any, seen 
 	case *String:
 		b.WriteString(syntax.QuoteString(x.S))
 	case Path:
-		b.WriteString(showPath(x))
+		b.WriteString(ShowPath(x))
 	case Null:
 		b.WriteString("null")
 	case *Attrs:

@@ -111,7 +111,7 @@ func rememberDownload(u string, data []byte) {
 }
 
 func downloadCacheFile(u string) string {
-	dir := downloadCacheDir()
+	dir := cairnCacheDir("downloads")
 	if dir == "" {
 		return ""
 	}
@@ -119,7 +119,9 @@ func downloadCacheFile(u string) string {
 	return filepath.Join(dir, hex.EncodeToString(sum[:]))
 }
 
-func downloadCacheDir() string {
+// cairnCacheDir is Cairn's cache directory, $XDG_CACHE_HOME/cairn (default
+// ~/.cache/cairn), with sub joined; "" without a home.
+func cairnCacheDir(sub string) string {
 	base := os.Getenv("XDG_CACHE_HOME")
 	if base == "" {
 		home := os.Getenv("HOME")
@@ -128,5 +130,5 @@ func downloadCacheDir() string {
 		}
 		base = filepath.Join(home, ".cache")
 	}
-	return filepath.Join(base, "cairn", "downloads")
+	return filepath.Join(base, "cairn", sub)
 }

@@ -49,21 +49,19 @@ const (
 	viaFetchTreeURL
 )
 
-// fetchGitLocal fetches the local repository url names (attrs are the
-// fetchGit or fetchTree arguments).
-func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (eval.Value, error) {
-	g := ioOf(ev)
+// gitInput prepares a Git fetch as Nix does, for local and remote
+// repositories alike: the attributes are checked, fetchTree given
+// attributes is made shallow unless told otherwise, the URI is checked
+// against restricted evaluation, and pure evaluation refuses an input
+// without rev. It returns the input as Nix shows it in traces (shown,
+// then the attributes that shape the fetch as sorted parameters) and a
+// maker of errors carrying that trace.
+func gitInput(ev *eval.Evaluator, attrs map[string]any, via gitFetcher, shown string) (string, func(string, ...any) error, error) {
 	for name := range attrs {
 		if !gitAttrs[name] {
-			return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "input attribute '%s' not supported by scheme 'git'", name)
+			return "", nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "input attribute '%s' not supported by scheme 'git'", name)
 		}
 	}
-	url, _ := attrs["url"].(string)
-	dir := canon(strings.TrimPrefix(url, "file://"))
-	fileURL := "file://" + dir
-	// The input as Nix shows it: its URL with the attributes that shape
-	// the fetch as parameters, sorted.
-	// fetchTree given attributes is shallow unless told otherwise.
 	if _, given := attrs["shallow"]; !given && via == viaFetchTreeAttrs {
 		attrs["shallow"] = true
 	}
@@ -82,7 +80,7 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 		}
 	}
 	sort.Strings(params)
-	input := "git+" + fileURL
+	input := shown
 	if len(params) > 0 {
 		input += "?" + strings.Join(params, "&")
 	}
@@ -90,15 +88,29 @@ func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (ev
 		return ev.Errorf(eval.EvalErr, syntax.NoPos, format, args...).
 			AddTracef(syntax.NoPos, "while fetching the input '%s'", input)
 	}
-	// Pure evaluation fetches only what a rev pins down.
 	if rev, _ := attrs["rev"].(string); rev == "" && ev.Settings.PureEval {
 		fetcher := "fetchTree"
 		if via == viaFetchGit {
 			fetcher = "fetchGit"
 		}
-		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "in pure evaluation mode, '%s' doesn't fetch unlocked input '%s'", fetcher, input)
+		return "", nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "in pure evaluation mode, '%s' doesn't fetch unlocked input '%s'", fetcher, input)
 	}
+	url, _ := attrs["url"].(string)
 	if err := ev.CheckURI(url); err != nil {
+		return "", nil, err
+	}
+	return input, failed, nil
+}
+
+// fetchGitLocal fetches the local repository url names (attrs are the
+// fetchGit or fetchTree arguments).
+func fetchGitLocal(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (eval.Value, error) {
+	g := ioOf(ev)
+	url, _ := attrs["url"].(string)
+	dir := canon(strings.TrimPrefix(url, "file://"))
+	fileURL := "file://" + dir
+	_, failed, err := gitInput(ev, attrs, via, "git+"+fileURL)
+	if err != nil {
 		return nil, err
 	}
 	withSubmodules, _ := attrs["submodules"].(bool)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -17,7 +16,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/cairn-nix/cairn/eval"
-	"github.com/cairn-nix/cairn/syntax"
 )
 
 // fetchGit of a remote repository, the way Nix does it: Nix runs git to
@@ -37,51 +35,18 @@ func isRemoteGitURL(url string) bool {
 
 func fetchGitRemote(ev *eval.Evaluator, attrs map[string]any, via gitFetcher) (eval.Value, error) {
 	g := ioOf(ev)
-	for name := range attrs {
-		if !gitAttrs[name] {
-			return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "input attribute '%s' not supported by scheme 'git'", name)
-		}
-	}
 	url, _ := attrs["url"].(string)
-	if _, given := attrs["shallow"]; !given && via == viaFetchTreeAttrs {
-		attrs["shallow"] = true
+	shown := url // a git:// URL is shown as it is, others as git+URL
+	if !strings.HasPrefix(url, "git://") {
+		shown = "git+" + url
+	}
+	input, failed, err := gitInput(ev, attrs, via, shown)
+	if err != nil {
+		return nil, err
 	}
 	rev, _ := attrs["rev"].(string)
 	ref, _ := attrs["ref"].(string)
 	shallow, _ := attrs["shallow"].(bool)
-	var params []string
-	if via == viaFetchGit {
-		params = append(params, "exportIgnore=1")
-	}
-	for _, k := range []string{"ref", "rev"} {
-		if v, _ := attrs[k].(string); v != "" {
-			params = append(params, k+"="+v)
-		}
-	}
-	if shallow {
-		params = append(params, "shallow=1")
-	}
-	sort.Strings(params)
-	input := url // a git:// URL is shown as it is, others as git+URL
-	if !strings.HasPrefix(url, "git://") {
-		input = "git+" + url
-	}
-	if len(params) > 0 {
-		input += "?" + strings.Join(params, "&")
-	}
-	failed := func(format string, args ...any) error {
-		return ev.Errorf(eval.EvalErr, syntax.NoPos, format, args...).AddTracef(syntax.NoPos, "while fetching the input '%s'", input)
-	}
-	if err := ev.CheckURI(url); err != nil {
-		return nil, err
-	}
-	if rev == "" && ev.Settings.PureEval {
-		fetcher := "fetchTree"
-		if via == viaFetchGit {
-			fetcher = "fetchGit"
-		}
-		return nil, ev.Errorf(eval.EvalErr, syntax.NoPos, "in pure evaluation mode, '%s' doesn't fetch unlocked input '%s'", fetcher, input)
-	}
 	if sub, _ := attrs["submodules"].(bool); sub {
 		return nil, notFetching(ev, "fetching the submodules of '"+url+"'")
 	}
@@ -196,7 +161,7 @@ func remoteHead(url string, stderr io.Writer) string {
 
 // gitCacheDir is the bare repository caching url's objects.
 func gitCacheDir(url string, shallow bool) string {
-	dir := downloadCacheDir()
+	dir := cairnCacheDir("git")
 	if dir == "" {
 		return ""
 	}
@@ -205,5 +170,5 @@ func gitCacheDir(url string, shallow bool) string {
 	if shallow {
 		name += "-shallow"
 	}
-	return filepath.Join(filepath.Dir(dir), "git", name)
+	return filepath.Join(dir, name)
 }

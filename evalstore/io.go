@@ -71,6 +71,7 @@ type IO struct {
 	readOnly bool
 	build    func([]Output) ([]storepath.StorePath, error)
 	ttl      time.Duration
+	realDir  string // where the store's objects are, when not at dir
 	stderr   io.Writer
 	noIFD    bool
 	traceIFD bool
@@ -100,6 +101,9 @@ func NewIO(dir string, opts Options) (*IO, error) {
 	g := &IO{dir: d, store: opts.Store, readOnly: opts.ReadOnly || opts.Store == nil,
 		build: opts.Build, noIFD: opts.NoIFD, traceIFD: opts.TraceIFD, ttl: opts.DownloadTTL, stderr: opts.Stderr,
 		drvs: map[storepath.StorePath]*derivation.Derivation{}}
+	if rs, ok := opts.Store.(realDirStore); ok && rs.RealStoreDir() != d.Path() {
+		g.realDir = rs.RealStoreDir()
+	}
 	g.hasher = &derivation.Hasher{Dir: d, Read: g.readDerivation}
 	return g, nil
 }
@@ -257,25 +261,23 @@ func (g *IO) mounted(path string) (n *memNode, ok bool, err error) {
 	return n, true, nil
 }
 
-// realPather is a store kept outside its logical directory (a chroot
-// store such as local?root=DIR); store.Local is one.
-type realPather interface {
-	RealPath(p storepath.StorePath) string
+// realDirStore is a store that may keep its objects outside its logical
+// directory (a chroot store such as local?root=DIR); store.Local is one.
+type realDirStore interface {
+	RealStoreDir() string
 }
 
 // onDisk is where path is on this machine: inside a store kept outside
 // its logical directory, its real place; anything else as it is. Nix
 // mounts such a store at its logical place the same way.
 func (g *IO) onDisk(path string) string {
-	rp, ok := g.store.(realPather)
-	if !ok {
+	if g.realDir == "" {
 		return path
 	}
-	sp, rest, err := g.dir.SplitPath(path)
-	if err != nil {
-		return path
+	if rest, ok := strings.CutPrefix(path, g.dir.Path()); ok && (rest == "" || rest[0] == '/') {
+		return g.realDir + rest
 	}
-	return rp.RealPath(sp) + rest
+	return path
 }
 
 // CopyToStore adds a source path to the store as `"${./path}"` does:

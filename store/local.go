@@ -196,6 +196,10 @@ func (s *Local) RealPath(p storepath.StorePath) string {
 	return filepath.Join(s.cfg.RealStoreDir, p.String())
 }
 
+// RealStoreDir is where the store's objects are on disk (its logical
+// directory but for a chroot store).
+func (s *Local) RealStoreDir() string { return s.cfg.RealStoreDir }
+
 // PrintPath returns the full (logical) path of p.
 func (s *Local) PrintPath(p storepath.StorePath) string { return s.dir.Print(p) }
 
