@@ -136,28 +136,30 @@ func (a *evalArgs) newEvaluator(env *Env) (*eval.Evaluator, error) {
 			s.NixPath = append(s.NixPath, defaultNixPath()...)
 		}
 	}
-	ttl := time.Duration(es.TarballTTL) * time.Second
-	if a.storeURI() == "dummy" {
+	opts := evalstore.Options{NoIFD: !es.AllowIFD, TraceIFD: es.TraceIFD,
+		DownloadTTL: time.Duration(es.TarballTTL) * time.Second, Stderr: env.Stderr}
+	switch {
+	case a.storeURI() == "dummy":
 		// Nix's dummy store holds nothing: paths are only computed.
-		return evalstore.New(s, evalstore.Options{ReadOnly: true, DownloadTTL: ttl, Stderr: env.Stderr})
-	}
-	if !a.readWrite {
+		opts.ReadOnly = true
+	case !a.readWrite:
 		// Nix's read-only mode: store paths are computed, never written,
 		// but what the store holds is valid (an import from a derivation
 		// built before works) when there is a store to read.
-		opts := evalstore.Options{ReadOnly: true, NoIFD: !es.AllowIFD, TraceIFD: es.TraceIFD, DownloadTTL: ttl, Stderr: env.Stderr}
+		opts.ReadOnly = true
 		if st := a.openStoreReadOnly(env); st != nil {
 			opts.Store = st
 			opts.Build = func(outs []evalstore.Output) ([]storepath.StorePath, error) { return builtOutputs(st, outs) }
 		}
-		return evalstore.New(s, opts)
+	default:
+		st, err := a.openStore(env)
+		if err != nil {
+			return nil, err
+		}
+		opts.Store = st
+		opts.Build = func(outs []evalstore.Output) ([]storepath.StorePath, error) { return a.buildDuringEval(env, st, outs) }
 	}
-	st, err := a.openStore(env)
-	if err != nil {
-		return nil, err
-	}
-	return evalstore.New(s, evalstore.Options{Store: st, NoIFD: !es.AllowIFD, TraceIFD: es.TraceIFD, DownloadTTL: ttl, Stderr: env.Stderr,
-		Build: func(outs []evalstore.Output) ([]storepath.StorePath, error) { return a.buildDuringEval(env, st, outs) }})
+	return evalstore.New(s, opts)
 }
 
 // openStoreReadOnly opens the store for reading, or returns nil when
